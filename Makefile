@@ -1,0 +1,51 @@
+# Agent Lightning in Swift. `make test` and `make run` work on a fresh Debian machine: they install
+# what is missing and start a private PostgreSQL under .pg/.
+SHELL := /bin/bash
+PG_URL := $(shell scripts/pg.sh url)
+SWIFT_TEST_FLAGS ?=
+PROTOC_GEN_SWIFT := .tools/swift-protobuf/.build/release/protoc-gen-swift
+
+.PHONY: deps build release test test-only pg-start pg-stop proto run stop bench-store clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release
+
+pg-start: deps
+	@scripts/pg.sh start
+
+pg-stop:
+	@scripts/pg.sh stop
+
+# Builds, starts the private PostgreSQL, runs every test against it, and stops it again.
+test: deps
+	@scripts/test.sh $(SWIFT_TEST_FLAGS)
+
+run:
+	@echo "make run trains an agent end to end once the training issues land; today it starts the store:"
+	@$(MAKE) --no-print-directory pg-start
+	swift build -c release --product lightning-store
+	LIGHTNING_DATABASE_URL=$(PG_URL) .build/release/lightning-store
+
+# Regenerates the Swift code of Protos/ (committed; the normal build never runs the plugin).
+proto: $(PROTOC_GEN_SWIFT)
+	@command -v protoc >/dev/null || scripts/install-deps.sh protobuf-compiler
+	rm -f Sources/LightningWire/Generated/*.pb.swift
+	protoc --plugin=$(PROTOC_GEN_SWIFT) --swift_opt=Visibility=Public --swift_opt=FileNaming=PathToUnderscores \
+	  --swift_out=Sources/LightningWire/Generated -I Protos Protos/lightning/v1/*.proto
+
+$(PROTOC_GEN_SWIFT):
+	mkdir -p .tools
+	[ -d .tools/swift-protobuf ] || git clone -q --branch 1.39.0 https://github.com/apple/swift-protobuf .tools/swift-protobuf
+	cd .tools/swift-protobuf && swift build -c release --product protoc-gen-swift
+
+bench-store: deps
+	@scripts/bench-store.sh
+
+clean:
+	rm -rf .build .build-*

@@ -1,0 +1,153 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every target shares: Swift 6 language mode and explicit existentials.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+/// Optimised code even in debug builds for the numeric kernels, so tests of the model run fast.
+let numericSettings: [SwiftSetting] = swiftSettings + [
+    .unsafeFlags(["-Ounchecked", "-wmo"]),
+]
+
+let package = Package(
+    name: "agent-lightning-swift",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "lightning-store", targets: ["lightning-store"]),
+        .executable(name: "lightning-runner", targets: ["lightning-runner"]),
+        .executable(name: "lightning-algorithm", targets: ["lightning-algorithm"]),
+        .executable(name: "lightning-ctl", targets: ["lightning-ctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // C libraries, each behind one small system-library target.
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        // Libraries that hold the logic.
+        .target(
+            name: "LightningCore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LightningWire",
+            dependencies: [
+                "CZeroMQ", "LightningCore",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LightningStore",
+            dependencies: [
+                "LightningWire", "LightningCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LightningClient",
+            dependencies: [
+                "LightningWire", "LightningCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LightningModel",
+            dependencies: ["COpenBLAS"],
+            swiftSettings: numericSettings
+        ),
+        .target(
+            name: "LightningAlgorithm",
+            dependencies: [
+                "LightningModel", "LightningCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LightningServices",
+            dependencies: [
+                "LightningCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Thin executables: parse options, build services, run them.
+        .executableTarget(
+            name: "lightning-store",
+            dependencies: ["LightningStore", "LightningServices"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "lightning-runner",
+            dependencies: ["LightningServices"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "lightning-algorithm",
+            dependencies: ["LightningAlgorithm", "LightningServices"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "lightning-ctl",
+            dependencies: ["LightningClient", "LightningServices"],
+            swiftSettings: swiftSettings
+        ),
+
+        // Tests: unit tests need no server; integration tests talk to PostgreSQL and real sockets.
+        .testTarget(
+            name: "LightningCoreTests",
+            dependencies: ["LightningCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LightningWireTests",
+            dependencies: ["LightningWire"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LightningModelTests",
+            dependencies: ["LightningModel"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LightningAlgorithmTests",
+            dependencies: ["LightningAlgorithm", "LightningModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["LightningStore", "LightningClient", "LightningWire"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

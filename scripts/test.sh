@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The README's test command (`make test`): starts the private PostgreSQL, runs `swift test` against it,
+# and stops PostgreSQL whatever the outcome.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/pg.sh start
+trap 'scripts/pg.sh stop' EXIT
+export DATABASE_URL=${DATABASE_URL:-$(scripts/pg.sh url)}
+export LIGHTNING_PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+swift build --build-tests
+swift test --skip-build "$@"

@@ -1,3 +1,4 @@
+import Foundation
 import COpenBLAS
 
 /// The only place that calls OpenBLAS. Row-major single-precision matrix products, and the thread
@@ -25,6 +26,12 @@ enum BLAS {
         )
     }
 
+    /// Sets OpenBLAS to one thread per product, once, when the first model pool starts: the model
+    /// splits its products across its own workers (see `WorkerPool`).
+    static func useSingleThreadedProducts() { _ = singleThreaded }
+
+    private static let singleThreaded: Void = openblas_set_num_threads(1)
+
     static var threadCount: Int {
         get { Int(openblas_get_num_threads()) }
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
@@ -36,15 +43,28 @@ enum BLAS {
     }
 }
 
-/// Threads used by the matrix products.
+/// Threads used by the model.
 ///
-/// OpenBLAS runs each large `sgemm` on its own pool of worker threads (small products run on the
-/// calling thread). The default is the number of cores, or `OPENBLAS_NUM_THREADS` when that is set in
-/// the environment. The setting is process-wide: set it once at start-up (for example to 1 when several
-/// models share a machine) rather than toggling it while another thread is inside a product.
-/// Elementwise work (LayerNorm, GELU, softmax) runs on the calling thread.
+/// The model parallelizes itself: each `TrainingModel` and `GenerationEngine` has its own worker
+/// threads (the `threads` parameter, default `defaultWorkers`) that split matrix products by rows or
+/// columns, attention by sequence and head, and the elementwise passes by rows. Every `sgemm` call then
+/// runs single-threaded inside OpenBLAS: when the first model starts, the library sets OpenBLAS's own
+/// pool to one thread (`openblas_set_num_threads(1)`), because at these sizes OpenBLAS's per-call
+/// hand-off to its threads cost more than it saved (measured: a training step of `S` took 3.5 s with
+/// OpenBLAS on 2 threads, 1.8 s on 1).
 public enum ComputeThreads {
-    /// The number of threads OpenBLAS uses for one matrix product.
+    /// Default number of worker threads per model: `LIGHTNING_MODEL_THREADS` if set, else the number of
+    /// active processors.
+    public static var defaultWorkers: Int {
+        if let value = ProcessInfo.processInfo.environment["LIGHTNING_MODEL_THREADS"], let n = Int(value), n > 0 {
+            return n
+        }
+        return ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// The number of threads OpenBLAS itself uses for one matrix product (process-wide; the library
+    /// sets it to 1 when its first model starts). Raise it only for products you call yourself
+    /// outside the model, and not while a model is computing.
     public static var blasThreads: Int {
         get { BLAS.threadCount }
         set { BLAS.threadCount = newValue }

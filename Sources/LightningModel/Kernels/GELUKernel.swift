@@ -4,6 +4,22 @@ enum GELUKernel {
     static let c: Float = 0.797_884_56  // √(2/π)
     static let k: Float = 0.044_715
 
+    static func forward(_ pool: WorkerPool, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int) {
+        pool.chunks(count, alignment: 64) { range, _ in
+            forward(input: input + range.lowerBound, output: output + range.lowerBound, count: range.count)
+        }
+    }
+
+    static func backward(
+        _ pool: WorkerPool, dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>,
+        dInput: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        pool.chunks(count, alignment: 64) { range, _ in
+            let o = range.lowerBound
+            backward(dOutput: dOutput + o, input: input + o, dInput: dInput + o, count: range.count)
+        }
+    }
+
     static func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int) {
         var i = 0
         while i + 8 <= count {

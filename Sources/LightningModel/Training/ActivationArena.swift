@@ -18,7 +18,7 @@ final class ActivationArena {
     // Backward scratch.
     let dResidual, dSmall, dBig, dQKV, dScores, lnScratch: UnsafeMutablePointer<Float>
 
-    init(config: ModelConfig, capacity n: Int, maxTime t: Int) {
+    init(config: ModelConfig, capacity n: Int, maxTime t: Int, workers: Int) {
         capacity = n
         maxTime = t
         let c = config.width, v = config.vocabSize
@@ -29,7 +29,7 @@ final class ActivationArena {
             sizes += [n * c, n, n, n * 3 * c, probsCount, n * c, n * c, n * c, n, n, n * 4 * c, n * 4 * c]
         }
         sizes += [n * c, n, n, n * v, n, n]
-        sizes += [n * c, n * c, n * 4 * c, n * 3 * c, t * t, c]
+        sizes += [n * c, n * c, n * 4 * c, n * 3 * c, workers * t * t, LayerNormKernel.scratchCount(width: c, workers: workers)]
         // Round every slice to 16 floats so each starts on a 64-byte boundary.
         let rounded = sizes.map { ($0 + 15) / 16 * 16 }
         buffer = FloatBuffer(count: rounded.reduce(0, +))

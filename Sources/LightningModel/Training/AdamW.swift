@@ -31,7 +31,9 @@ extension TrainingModel {
         if maxNorm > 0, norm > maxNorm {
             let scale = maxNorm / (norm + 1e-6)
             let g = gradients.pointer
-            for i in 0..<layout.count { g[i] *= scale }
+            pool.chunks(layout.count, alignment: 16) { range, _ in
+                for i in range { g[i] *= scale }
+            }
         }
         return norm
     }
@@ -46,8 +48,11 @@ extension TrainingModel {
         let p = parameters.pointer, g = gradients.pointer, m = firstMoment.pointer, v = secondMoment.pointer
         let stepSize = learningRate / correction1
         let inverseSqrtCorrection2 = 1 / correction2.squareRoot()
-        for tensor in layout.tensors {
-            let decay = 1 - learningRate * (tensor.decays ? optimizer.weightDecay : 0)
+        let weightDecay = optimizer.weightDecay
+        let tensors = layout.tensors
+        pool.run(tensors.count) { index, _ in
+            let tensor = tensors[index]
+            let decay = 1 - learningRate * (tensor.decays ? weightDecay : 0)
             for i in tensor.offset..<(tensor.offset + tensor.count) {
                 let gi = g[i]
                 let mi = b1 * m[i] + (1 - b1) * gi

@@ -24,22 +24,29 @@ extension TrainingModel {
     private func backwardHead(_ batch: TokenBatch, _ g: OutputGradients, temperature: Float, arena: ActivationArena) {
         let t = batch.sequenceLength, n = batch.positionCount, v = config.vocabSize, c = config.width
         let p = UnsafePointer(parameters.pointer), grad = self.gradients.pointer
-        for r in 0..<n {
-            let row = arena.logits + r * v
-            let valid = r % t < batch.length(r / t)
-            let gl = valid ? g.dLogprob[r] : 0, ge = valid ? (g.dEntropy?[r] ?? 0) : 0
-            if gl == 0 && ge == 0 {
-                row.update(repeating: 0, count: v)
-            } else {
-                SoftmaxKernel.logSoftmaxBackward(row, count: v, target: Int(batch.targets[r]), gLogprob: gl,
-                                                 gEntropy: ge, entropy: arena.entropy[r], temperature: temperature)
+        pool.chunks(n, alignment: 8) { range, _ in
+            for r in range {
+                let row = arena.logits + r * v
+                let valid = r % t < batch.length(r / t)
+                let gl = valid ? g.dLogprob[r] : 0, ge = valid ? (g.dEntropy?[r] ?? 0) : 0
+                if gl == 0 && ge == 0 {
+                    row.update(repeating: 0, count: v)
+                } else {
+                    SoftmaxKernel.logSoftmaxBackward(row, count: v, target: Int(batch.targets[r]), gLogprob: gl,
+                                                     gEntropy: ge, entropy: arena.entropy[r], temperature: temperature)
+                }
             }
         }
-        // dlnf = dlogits·wte ; dwte += dlogitsᵀ·lnf
-        BLAS.gemm(m: n, n: c, k: v, a: arena.logits, lda: v, b: p + layout.tokenEmbedding, ldb: c,
-                  c: arena.dSmall, ldc: c)
-        BLAS.gemm(transA: true, m: v, n: c, k: n, a: arena.logits, lda: v, b: arena.lnf, ldb: c, beta: 1,
-                  c: grad + layout.tokenEmbedding, ldc: c)
+        // dlnf = dlogits·wte (split by rows) ; dwte += dlogitsᵀ·lnf (split by embedding columns)
+        let wte = p + layout.tokenEmbedding, dwte = grad + layout.tokenEmbedding
+        pool.chunks(n, alignment: 4) { rows, _ in
+            BLAS.gemm(m: rows.count, n: c, k: v, a: arena.logits + rows.lowerBound * v, lda: v, b: wte, ldb: c,
+                      c: arena.dSmall + rows.lowerBound * c, ldc: c)
+        }
+        pool.chunks(c, alignment: 16) { cols, _ in
+            BLAS.gemm(transA: true, m: v, n: cols.count, k: n, a: arena.logits, lda: v, b: arena.lnf + cols.lowerBound,
+                      ldb: c, beta: 1, c: dwte + cols.lowerBound, ldc: c)
+        }
         if let dValue = g.dValue, let vw = layout.valueWeight, let vb = layout.valueBias {
             let dv = arena.values  // reuse: the forward values are no longer needed
             var total: Float = 0
@@ -53,7 +60,7 @@ extension TrainingModel {
             grad[vb] += total
         }
         arena.dResidual.update(repeating: 0, count: n * c)
-        LayerNormKernel.backward(dOutput: arena.dSmall, input: arena.residuals[config.layers],
+        LayerNormKernel.backward(pool, dOutput: arena.dSmall, input: arena.residuals[config.layers],
                                  gain: p + layout.finalGain, mean: arena.lnfMean, rstd: arena.lnfRstd,
                                  dInput: arena.dResidual, dGain: grad + layout.finalGain,
                                  dBias: grad + layout.finalBias, scratch: arena.lnScratch, rows: n, width: c)
@@ -68,29 +75,26 @@ extension TrainingModel {
         for l in (0..<config.layers).reversed() {
             let w = layout.blocks[l], a = arena.blocks[l]
             // MLP
-            LinearKernel.backward(dOutput: dx, input: a.fcAct, rows: n, inFeatures: 4 * c, weight: p + w.fcProjWeight,
+            LinearKernel.backward(pool, dOutput: dx, input: a.fcAct, rows: n, inFeatures: 4 * c, weight: p + w.fcProjWeight,
                                   outFeatures: c, dInput: dBig, dWeight: grad + w.fcProjWeight,
                                   dBias: grad + w.fcProjBias)
-            GELUKernel.backward(dOutput: dBig, input: a.fcPre, dInput: dBig, count: n * 4 * c)
-            LinearKernel.backward(dOutput: dBig, input: a.ln2, rows: n, inFeatures: c, weight: p + w.fcWeight,
+            GELUKernel.backward(pool, dOutput: dBig, input: a.fcPre, dInput: dBig, count: n * 4 * c)
+            LinearKernel.backward(pool, dOutput: dBig, input: a.ln2, rows: n, inFeatures: c, weight: p + w.fcWeight,
                                   outFeatures: 4 * c, dInput: dSmall, dWeight: grad + w.fcWeight,
                                   dBias: grad + w.fcBias)
-            LayerNormKernel.backward(dOutput: dSmall, input: a.residual2, gain: p + w.ln2Gain, mean: a.ln2Mean,
+            LayerNormKernel.backward(pool, dOutput: dSmall, input: a.residual2, gain: p + w.ln2Gain, mean: a.ln2Mean,
                                      rstd: a.ln2Rstd, dInput: dx, dGain: grad + w.ln2Gain, dBias: grad + w.ln2Bias,
                                      scratch: arena.lnScratch, rows: n, width: c)
             // Attention
-            LinearKernel.backward(dOutput: dx, input: a.attention, rows: n, inFeatures: c, weight: p + w.projWeight,
+            LinearKernel.backward(pool, dOutput: dx, input: a.attention, rows: n, inFeatures: c, weight: p + w.projWeight,
                                   outFeatures: c, dInput: dSmall, dWeight: grad + w.projWeight,
                                   dBias: grad + w.projBias)
-            for s in 0..<b {
-                AttentionKernel.backward(dOutput: dSmall + s * t * c, qkv: a.qkv + s * t * 3 * c,
-                                         probs: a.probs + s * heads * t * t, dQKV: arena.dQKV + s * t * 3 * c,
-                                         scratch: arena.dScores, time: t, width: c, heads: heads)
-            }
-            LinearKernel.backward(dOutput: arena.dQKV, input: a.ln1, rows: n, inFeatures: c, weight: p + w.qkvWeight,
+            AttentionKernel.backward(pool, dOutput: dSmall, qkv: a.qkv, probs: a.probs, dQKV: arena.dQKV,
+                                     scratch: arena.dScores, sequences: b, time: t, width: c, heads: heads)
+            LinearKernel.backward(pool, dOutput: arena.dQKV, input: a.ln1, rows: n, inFeatures: c, weight: p + w.qkvWeight,
                                   outFeatures: 3 * c, dInput: dSmall, dWeight: grad + w.qkvWeight,
                                   dBias: grad + w.qkvBias)
-            LayerNormKernel.backward(dOutput: dSmall, input: arena.residuals[l], gain: p + w.ln1Gain,
+            LayerNormKernel.backward(pool, dOutput: dSmall, input: arena.residuals[l], gain: p + w.ln1Gain,
                                      mean: a.ln1Mean, rstd: a.ln1Rstd, dInput: dx, dGain: grad + w.ln1Gain,
                                      dBias: grad + w.ln1Bias, scratch: arena.lnScratch, rows: n, width: c)
         }

@@ -29,41 +29,44 @@ extension TrainingModel {
         let arena = arena(batch: b, time: t)
         let p = UnsafePointer(parameters.pointer)
         let x0 = arena.residuals[0]
+        let wte = p + layout.tokenEmbedding, wpe = p + layout.positionEmbedding
         batch.tokens.withUnsafeBufferPointer { tokens in
-            for r in 0..<n {
-                let te = p + layout.tokenEmbedding + Int(tokens[r]) * c
-                let pe = p + layout.positionEmbedding + (r % t) * c
-                let x = x0 + r * c
-                for i in 0..<c { x[i] = te[i] + pe[i] }
+            pool.chunks(n, alignment: 8) { range, _ in
+                for r in range {
+                    let te = wte + Int(tokens[r]) * c, pe = wpe + (r % t) * c
+                    let x = x0 + r * c
+                    for i in 0..<c { x[i] = te[i] + pe[i] }
+                }
             }
         }
         for l in 0..<config.layers {
             let w = layout.blocks[l], a = arena.blocks[l]
             let x = arena.residuals[l]
-            LayerNormKernel.forward(input: x, gain: p + w.ln1Gain, bias: p + w.ln1Bias, output: a.ln1,
+            LayerNormKernel.forward(pool, input: x, gain: p + w.ln1Gain, bias: p + w.ln1Bias, output: a.ln1,
                                     mean: a.ln1Mean, rstd: a.ln1Rstd, rows: n, width: c)
-            LinearKernel.forward(input: a.ln1, rows: n, inFeatures: c, weight: p + w.qkvWeight,
+            LinearKernel.forward(pool, input: a.ln1, rows: n, inFeatures: c, weight: p + w.qkvWeight,
                                  bias: p + w.qkvBias, outFeatures: 3 * c, output: a.qkv)
-            for s in 0..<b {
-                AttentionKernel.forward(qkv: a.qkv + s * t * 3 * c, output: a.attention + s * t * c,
-                                        probs: a.probs + s * heads * t * t, time: t, width: c, heads: heads)
-            }
-            LinearKernel.forward(input: a.attention, rows: n, inFeatures: c, weight: p + w.projWeight,
+            AttentionKernel.forward(pool, qkv: a.qkv, output: a.attention, probs: a.probs, sequences: b,
+                                    time: t, width: c, heads: heads)
+            LinearKernel.forward(pool, input: a.attention, rows: n, inFeatures: c, weight: p + w.projWeight,
                                  bias: p + w.projBias, outFeatures: c, output: a.residual2, residual: x)
-            LayerNormKernel.forward(input: a.residual2, gain: p + w.ln2Gain, bias: p + w.ln2Bias, output: a.ln2,
+            LayerNormKernel.forward(pool, input: a.residual2, gain: p + w.ln2Gain, bias: p + w.ln2Bias, output: a.ln2,
                                     mean: a.ln2Mean, rstd: a.ln2Rstd, rows: n, width: c)
-            LinearKernel.forward(input: a.ln2, rows: n, inFeatures: c, weight: p + w.fcWeight,
+            LinearKernel.forward(pool, input: a.ln2, rows: n, inFeatures: c, weight: p + w.fcWeight,
                                  bias: p + w.fcBias, outFeatures: 4 * c, output: a.fcPre)
-            GELUKernel.forward(input: a.fcPre, output: a.fcAct, count: n * 4 * c)
-            LinearKernel.forward(input: a.fcAct, rows: n, inFeatures: 4 * c, weight: p + w.fcProjWeight,
+            GELUKernel.forward(pool, input: a.fcPre, output: a.fcAct, count: n * 4 * c)
+            LinearKernel.forward(pool, input: a.fcAct, rows: n, inFeatures: 4 * c, weight: p + w.fcProjWeight,
                                  bias: p + w.fcProjBias, outFeatures: c, output: arena.residuals[l + 1],
                                  residual: a.residual2)
         }
-        LayerNormKernel.forward(input: arena.residuals[config.layers], gain: p + layout.finalGain,
+        LayerNormKernel.forward(pool, input: arena.residuals[config.layers], gain: p + layout.finalGain,
                                 bias: p + layout.finalBias, output: arena.lnf, mean: arena.lnfMean,
                                 rstd: arena.lnfRstd, rows: n, width: c)
-        BLAS.gemm(transB: true, m: n, n: config.vocabSize, k: c, a: arena.lnf, lda: c,
-                  b: p + layout.tokenEmbedding, ldb: c, c: arena.logits, ldc: config.vocabSize)
+        let v = config.vocabSize
+        pool.chunks(n, alignment: 4) { rows, _ in
+            BLAS.gemm(transB: true, m: rows.count, n: v, k: c, a: arena.lnf + rows.lowerBound * c, lda: c,
+                      b: wte, ldb: c, c: arena.logits + rows.lowerBound * v, ldc: v)
+        }
         return arena
     }
 
@@ -72,14 +75,19 @@ extension TrainingModel {
     func runHead(_ batch: TokenBatch, arena: ActivationArena, temperature: Float) -> ForwardResult {
         let t = batch.sequenceLength, n = batch.positionCount, v = config.vocabSize, c = config.width
         var logprobs = [Float](repeating: 0, count: n)
-        var entropy = [Float](repeating: 0, count: n)
-        for r in 0..<n where r % t < batch.length(r / t) {
-            let row = arena.logits + r * v
-            let h = SoftmaxKernel.logSoftmax(row, into: row, count: v, temperature: temperature)
-            arena.entropy[r] = h
-            entropy[r] = h
-            logprobs[r] = row[Int(batch.targets[r])]
+        batch.targets.withUnsafeBufferPointer { targets in
+            logprobs.withUnsafeMutableBufferPointer { logprobs in
+                pool.chunks(n, alignment: 8) { range, _ in
+                    for r in range {
+                        guard r % t < batch.length(r / t) else { arena.entropy[r] = 0; continue }
+                        let row = arena.logits + r * v
+                        arena.entropy[r] = SoftmaxKernel.logSoftmax(row, into: row, count: v, temperature: temperature)
+                        logprobs[r] = row[Int(targets[r])]
+                    }
+                }
+            }
         }
+        let entropy = Array(UnsafeBufferPointer(start: arena.entropy, count: n))
         var values: [Float]?
         if let vw = layout.valueWeight, let vb = layout.valueBias {
             let p = UnsafePointer(parameters.pointer)

@@ -20,6 +20,7 @@ public final class TrainingModel {
     public internal(set) var optimizerStep: Int = 0
 
     var arena: ActivationArena?
+    let pool: WorkerPool
     /// The batch of the last `forward`, until `backward` consumes it.
     var pending: PendingForward?
 
@@ -29,12 +30,19 @@ public final class TrainingModel {
     }
 
     /// A model with GPT-2-style random weights repeatable from `seed`.
-    public convenience init(config: ModelConfig, seed: UInt64 = 0, optimizer: AdamW = AdamW()) throws(ModelError) {
-        try self.init(weights: ModelWeights(config: config, seed: seed), optimizer: optimizer)
+    public convenience init(
+        config: ModelConfig, seed: UInt64 = 0, optimizer: AdamW = AdamW(), threads: Int = ComputeThreads.defaultWorkers
+    ) throws(ModelError) {
+        try self.init(weights: ModelWeights(config: config, seed: seed), optimizer: optimizer, threads: threads)
     }
 
-    /// A model starting from `weights` with fresh optimizer state.
-    public init(weights: ModelWeights, optimizer: AdamW = AdamW(), version: Int = 0) {
+    /// A model starting from `weights` with fresh optimizer state. `threads` is the number of
+    /// worker threads (including the calling one) that split each step's work.
+    public init(
+        weights: ModelWeights, optimizer: AdamW = AdamW(), version: Int = 0,
+        threads: Int = ComputeThreads.defaultWorkers
+    ) {
+        pool = WorkerPool(workers: threads)
         config = weights.config
         layout = weights.layout
         self.optimizer = optimizer
@@ -83,7 +91,7 @@ public final class TrainingModel {
         let capacity = max(batch * time, arena?.capacity ?? 0)
         let maxTime = max(time, arena?.maxTime ?? 0)
         arena = nil  // release the old arena before allocating the larger one
-        let grown = ActivationArena(config: config, capacity: capacity, maxTime: maxTime)
+        let grown = ActivationArena(config: config, capacity: capacity, maxTime: maxTime, workers: pool.workerCount)
         arena = grown
         return grown
     }

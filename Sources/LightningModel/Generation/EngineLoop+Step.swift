@@ -1,0 +1,95 @@
+extension EngineLoop {
+    /// What a chunk's logits row is for.
+    private enum Owner {
+        case prefill(ActiveRequest, count: Int)
+        case decode(ActiveRequest, choice: Int)
+    }
+
+    /// One shared step: a token for every running choice plus prompt chunks within the prefill budget,
+    /// one model pass per distinct weights.
+    func step() {
+        var groups: [ObjectIdentifier: (weights: ModelWeights, chunks: [InferenceRunner.Chunk], owners: [Owner])] = [:]
+        var order: [ObjectIdentifier] = []
+        var budget = configuration.maxPrefillTokensPerStep
+        for request in active {
+            let key = ObjectIdentifier(request.weights)
+            if groups[key] == nil {
+                groups[key] = (request.weights, [], [])
+                order.append(key)
+            }
+            if request.isPrefilling {
+                guard budget > 0 else { continue }
+                let count = min(budget, request.request.prompt.count - request.prefilled)
+                budget -= count
+                let tokens = request.request.prompt[request.prefilled..<(request.prefilled + count)]
+                groups[key]!.chunks.append(.init(slot: request.choices[0].slot, start: request.prefilled, tokens: tokens))
+                groups[key]!.owners.append(.prefill(request, count: count))
+            } else {
+                for choice in request.choices where !choice.finished {
+                    groups[key]!.chunks.append(.init(slot: choice.slot, start: choice.cached, tokens: [choice.lastToken]))
+                    groups[key]!.owners.append(.decode(request, choice: choice.index))
+                }
+            }
+        }
+        var rows = 0, generated = 0
+        for key in order {
+            guard let group = groups[key], !group.chunks.isEmpty else { continue }
+            runner.run(weights: group.weights, chunks: group.chunks)
+            rows += group.chunks.reduce(0) { $0 + $1.tokens.count }
+            for (row, owner) in group.owners.enumerated() {
+                let logits = UnsafePointer(runner.logits.pointer + row * config.vocabSize)
+                switch owner {
+                case .prefill(let request, let count):
+                    request.prefilled += count
+                    guard !request.isPrefilling else { continue }
+                    let promptLength = request.request.prompt.count
+                    for i in request.choices.indices {
+                        runner.cache.copy(from: request.choices[0].slot, to: request.choices[i].slot, positions: promptLength)
+                        request.choices[i].cached = promptLength
+                        sampleAndEmit(request, choice: i, logits: logits)
+                        generated += 1
+                    }
+                case .decode(let request, let choice):
+                    request.choices[choice].cached += 1
+                    sampleAndEmit(request, choice: choice, logits: logits)
+                    generated += 1
+                }
+            }
+        }
+        active.removeAll { $0.unfinished == 0 }
+        inbox.recordStep(rows: rows, generated: generated, running: active.reduce(0) { $0 + $1.unfinished })
+    }
+
+    private func sampleAndEmit(_ request: ActiveRequest, choice i: Int, logits: UnsafePointer<Float>) {
+        let r = request.request
+        let (token, alternatives) = sampler.sample(
+            logits: logits, parameters: r.sampling, topLogprobs: r.topLogprobs, rng: &request.choices[i].rng)
+        request.choices[i].generated += 1
+        request.choices[i].lastToken = token.token
+        request.completionTokens += 1
+        let stopString = request.choices[i].text.append(token.token)
+        let stopped = stopString || r.stopTokens.contains(token.token)
+        let text = request.choices[i].text.releasable()
+        request.continuation.yield(.token(GeneratedToken(
+            choice: i, token: token.token, logprob: token.logprob, topLogprobs: alternatives, text: text)))
+        let generated = request.choices[i].generated
+        if stopped {
+            finish(request, choice: i, reason: .stop)
+        } else if generated >= r.maxTokens || r.prompt.count + generated >= config.context {
+            finish(request, choice: i, reason: .length)
+        }
+    }
+
+    private func finish(_ request: ActiveRequest, choice i: Int, reason: FinishReason) {
+        request.choices[i].finished = true
+        freeSlots.append(request.choices[i].slot)
+        let rest = request.choices[i].text.finish()
+        request.continuation.yield(.choiceFinished(choice: i, reason: reason, text: rest))
+        request.unfinished -= 1
+        if request.unfinished == 0 {
+            let usage = GenerationUsage(promptTokens: request.request.prompt.count, completionTokens: request.completionTokens)
+            request.continuation.yield(.completed(usage: usage, weightsVersion: request.version))
+            request.continuation.finish()
+        }
+    }
+}

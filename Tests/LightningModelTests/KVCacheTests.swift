@@ -1,0 +1,51 @@
+@testable import LightningModel
+import Testing
+
+/// Cached decoding must reproduce the full causal forward pass.
+@Suite struct KVCacheTests {
+    let config = ModelConfig(layers: 2, heads: 4, width: 32, context: 40)
+
+    func fullLogits(_ model: TrainingModel, _ tokens: [Int32]) throws -> [Float] {
+        try model.logits(TokenBatch(tokens: tokens, targets: tokens, batchSize: 1, sequenceLength: tokens.count))
+    }
+
+    @Test func prefillThenDecodeMatchesFullForward() throws {
+        let weights = try ModelWeights(config: config, seed: 3)
+        let model = TrainingModel(weights: weights, threads: 2)
+        var rng = SeededGenerator(seed: 11)
+        let tokens = (0..<37).map { _ in Int32(rng.next() % 263) }
+        let expected = try fullLogits(model, tokens)
+        let v = config.vocabSize
+        let runner = InferenceRunner(config: config, slots: 3, maxRows: 64, threads: 2)
+        // Prefill 9 tokens, every row's logits.
+        let rows = runner.run(weights: weights, chunks: [.init(slot: 1, start: 0, tokens: tokens[0..<9])], allRows: true)
+        #expect(rows == 9)
+        let prefill = Array(UnsafeBufferPointer(start: runner.logits.pointer, count: 9 * v))
+        #expect(worstRelativeError(prefill, Array(expected[0..<(9 * v)])) < 1e-4)
+        // Then one token at a time.
+        for position in 9..<tokens.count {
+            runner.run(weights: weights, chunks: [.init(slot: 1, start: position, tokens: tokens[position...position])])
+            let step = Array(UnsafeBufferPointer(start: runner.logits.pointer, count: v))
+            let reference = Array(expected[(position * v)..<((position + 1) * v)])
+            #expect(worstRelativeError(step, reference) < 1e-4, "position \(position)")
+        }
+    }
+
+    @Test func sequencesSharingAStepDoNotInterfere() throws {
+        let weights = try ModelWeights(config: config, seed: 5)
+        let model = TrainingModel(weights: weights, threads: 1)
+        let a: [Int32] = Array(ByteTokenizer().encode("the quick brown fox jumps"))
+        let b: [Int32] = Array(ByteTokenizer().encode("hello"))
+        let expectedA = try fullLogits(model, a), expectedB = try fullLogits(model, b)
+        let v = config.vocabSize
+        let runner = InferenceRunner(config: config, slots: 2, maxRows: 64, threads: 2)
+        // Step 1: prefill all of b and the first 10 tokens of a together.
+        runner.run(weights: weights, chunks: [.init(slot: 0, start: 0, tokens: a[0..<10]), .init(slot: 1, start: 0, tokens: b[...])])
+        let lastB = Array(UnsafeBufferPointer(start: runner.logits.pointer + v, count: v))
+        #expect(worstRelativeError(lastB, Array(expectedB[((b.count - 1) * v)...])) < 1e-4)
+        // Step 2: the rest of a as a second prefill chunk.
+        runner.run(weights: weights, chunks: [.init(slot: 0, start: 10, tokens: a[10...])])
+        let lastA = Array(UnsafeBufferPointer(start: runner.logits.pointer, count: v))
+        #expect(worstRelativeError(lastA, Array(expectedA[((a.count - 1) * v)...])) < 1e-4)
+    }
+}

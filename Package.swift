@@ -103,7 +103,7 @@ let package = Package(
         // Thin executables: parse options, build services, run them.
         .executableTarget(
             name: "lightning-store",
-            dependencies: ["LightningStore", "LightningServices"],
+            dependencies: ["LightningStore", "LightningServices", "LightningWire"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

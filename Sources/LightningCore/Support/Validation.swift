@@ -22,6 +22,16 @@ public enum Validation {
         if value.utf8.contains(0) { throw LightningError(.badRequest, "\(field) contains a NUL character") }
     }
 
+    /// JSON text of the expected kind (an object or an array) that PostgreSQL's `jsonb` accepts.
+    public static func json(_ value: JSONText, field: String, opening: UInt8) throws(LightningError) {
+        guard value.text.utf8.first == opening else {
+            throw LightningError(.badRequest, "\(field) must be a JSON \(opening == UInt8(ascii: "{") ? "object" : "array")")
+        }
+        if let problem = JSONValidator.problem(in: value.text) {
+            throw LightningError(.badRequest, "\(field) is not valid JSON: \(problem)")
+        }
+    }
+
     /// Lowercase hexadecimal of exactly `digits` digits, not all zero (OpenTelemetry trace and span ids).
     public static func hexID(_ value: String, digits: Int, field: String) throws(LightningError) {
         guard value.utf8.count == digits,
@@ -49,5 +59,8 @@ extension Span {
         guard startTimeUnixNano <= UInt64(Int64.max), endTimeUnixNano <= UInt64(Int64.max) else {
             throw LightningError(.badRequest, "span times must fit in a signed 64-bit count of nanoseconds")
         }
+        try Validation.json(attributes, field: "attributes", opening: UInt8(ascii: "{"))
+        try Validation.json(events, field: "events", opening: UInt8(ascii: "["))
+        try Validation.json(resource, field: "resource", opening: UInt8(ascii: "{"))
     }
 }

@@ -120,7 +120,7 @@ final class InferenceRunner {
     private func attend(layer: Int, chunks: [Chunk], offsets: [Int]) {
         let c = config.width, heads = config.heads, context = config.context
         let scoreStride = min(maxRows, context) * context
-        let qkv = qkv.pointer, attention = attention.pointer, scores = scores.pointer
+        let qkv = qkv.pointer, attention = attention.pointer, scores = scores.pointer, cache = cache
         chunks.withUnsafeBufferPointer { chunks in
             pool.run(chunks.count * heads) { task, worker in
                 let index = task / heads, h = task % heads

@@ -5,11 +5,12 @@ import Synchronization
 ///
 /// The model splits its own work (rows of a matrix product, sequences × heads of attention, rows of
 /// LayerNorm) instead of relying on OpenBLAS's pool: at these sizes (K = 128…1536, many small attention
-/// products) OpenBLAS's per-call thread hand-off cost more than it saved. Helpers spin briefly between
-/// loops (loops come every few microseconds during a step), then sleep on a condition.
+/// products) OpenBLAS's per-call thread hand-off cost more than it saved.
 ///
-/// One pool belongs to one model and is driven from one thread at a time; loops do not nest. The
-/// helpers stop when the pool is released.
+/// Tasks are claimed one at a time from a shared counter, and the caller claims too, so a loop never
+/// waits for a helper that has not started (a busy or descheduled machine only loses parallelism).
+/// Idle helpers spin briefly (loops come every few microseconds during a step), yield, then sleep.
+/// One pool belongs to one model and is driven from one thread at a time; loops do not nest.
 final class WorkerPool {
     let workerCount: Int
     private let shared: Shared
@@ -18,7 +19,7 @@ final class WorkerPool {
     init(workers: Int) {
         BLAS.useSingleThreadedProducts()
         workerCount = max(1, workers)
-        let shared = Shared(helpers: workerCount - 1)
+        let shared = Shared()
         self.shared = shared
         for worker in 1..<workerCount {
             let thread = Thread { shared.helperLoop(worker: worker) }
@@ -31,20 +32,20 @@ final class WorkerPool {
         shared.stop()
     }
 
-    /// Calls `body(task, worker)` for every task in `0..<count`; `worker` is in `0..<workerCount`, and
-    /// no two concurrent calls share a worker index (so per-worker scratch is safe).
-    func run(_ count: Int, _ body: (_ task: Int, _ worker: Int) -> Void) {
+    /// Calls `body(task, worker)` for every task in `0..<count` and returns when all are done. `worker`
+    /// is in `0..<workerCount` and no two concurrent calls share one (so per-worker scratch is safe).
+    func run(_ count: Int, _ body: @escaping (_ task: Int, _ worker: Int) -> Void) {
         guard count > 1, workerCount > 1 else {
             for task in 0..<count { body(task, 0) }
             return
         }
-        withoutActuallyEscaping(body) { shared.run(count, $0) }
+        shared.run(Job(count: count, body: body))
     }
 
     /// Splits `0..<count` into about one contiguous range per worker (ranges start on multiples of
     /// `alignment`) and runs `body(range, chunkIndex)` on each; chunk boundaries depend only on `count`
     /// and the worker count, so results are repeatable.
-    func chunks(_ count: Int, alignment: Int = 1, _ body: (Range<Int>, Int) -> Void) {
+    func chunks(_ count: Int, alignment: Int = 1, _ body: @escaping (Range<Int>, Int) -> Void) {
         let pieces = chunkCount(count, alignment: alignment)
         let step = ((count + pieces - 1) / pieces + alignment - 1) / alignment * alignment
         run(pieces) { piece, _ in
@@ -58,34 +59,59 @@ final class WorkerPool {
         max(1, min(workerCount, count / max(1, alignment)))
     }
 
-    /// State shared with the helper threads. `@unchecked Sendable`: `job` and `taskCount` are written
-    /// by the driving thread only before the releasing bump of `generation` and read by helpers after
-    /// its acquiring load; the driver waits until every helper has checked in before writing them again.
+    /// One parallel loop. `@unchecked Sendable`: `body` and `count` are immutable; the counters are
+    /// atomics. The closure only touches memory the caller keeps alive until `done == count`, and a
+    /// helper holding a finished job finds no task left to claim.
+    private final class Job: @unchecked Sendable {
+        let count: Int
+        let body: (Int, Int) -> Void
+        let next = Atomic<Int>(0)
+        let done = Atomic<Int>(0)
+
+        init(count: Int, body: @escaping (Int, Int) -> Void) {
+            self.count = count
+            self.body = body
+        }
+
+        /// Claims and runs tasks until none are left.
+        func work(worker: Int) {
+            while true {
+                let task = next.add(1, ordering: .relaxed).oldValue
+                guard task < count else { return }
+                body(task, worker)
+                done.add(1, ordering: .releasing)
+            }
+        }
+    }
+
+    /// State shared with the helpers. `@unchecked Sendable`: `current` and `sleepers` are guarded by
+    /// `wake`; the rest are atomics.
     private final class Shared: @unchecked Sendable {
-        let helpers: Int
         let generation = Atomic<Int>(0)
-        let nextTask = Atomic<Int>(0)
-        let checkedIn = Atomic<Int>(0)
         let stopping = Atomic<Bool>(false)
         let wake = NSCondition()
-        var sleepers = 0  // guarded by `wake`
-        var job: ((Int, Int) -> Void)?
-        var taskCount = 0
+        var current: Job?
+        var sleepers = 0
 
-        init(helpers: Int) { self.helpers = helpers }
+        /// How long an idle helper polls for the next loop before it sleeps: longer than the gaps inside
+        /// a training or decode step, short enough not to burn a core between requests.
+        static let pollLimit = Duration.milliseconds(2)
 
-        func run(_ count: Int, _ body: @escaping (Int, Int) -> Void) {
-            job = body
-            taskCount = count
-            nextTask.store(0, ordering: .relaxed)
-            checkedIn.store(0, ordering: .relaxed)
-            generation.add(1, ordering: .releasing)
+        func run(_ job: Job) {
             wake.lock()
+            current = job
+            generation.add(1, ordering: .releasing)
             if sleepers > 0 { wake.broadcast() }
             wake.unlock()
-            work(worker: 0)
-            while checkedIn.load(ordering: .acquiring) < helpers {}
-            job = nil
+            job.work(worker: 0)
+            var spins = 0
+            while job.done.load(ordering: .acquiring) < job.count {
+                spins += 1
+                if spins > 2000 { sched_yield() }  // the helper holding a task may need this core
+            }
+            wake.lock()
+            current = nil
+            wake.unlock()
         }
 
         func stop() {
@@ -95,37 +121,45 @@ final class WorkerPool {
             wake.unlock()
         }
 
-        private func work(worker: Int) {
-            guard let job else { return }
-            while true {
-                let task = nextTask.add(1, ordering: .relaxed).oldValue
-                if task >= taskCount { break }
-                job(task, worker)
+        func helperLoop(worker: Int) {
+            var seen = 0
+            while !stopping.load(ordering: .acquiring) {
+                if generation.load(ordering: .acquiring) == seen, !poll(seen: seen) { park(seen: seen) }
+                wake.lock()
+                seen = generation.load(ordering: .acquiring)
+                let job = current
+                wake.unlock()
+                job?.work(worker: worker)
             }
         }
 
-        func helperLoop(worker: Int) {
-            var seen = 0
-            while true {
-                var spins = 0
-                while generation.load(ordering: .acquiring) == seen {
-                    if stopping.load(ordering: .acquiring) { return }
-                    spins += 1
-                    if spins > 100_000 {
-                        wake.lock()
-                        sleepers += 1
-                        while generation.load(ordering: .acquiring) == seen, !stopping.load(ordering: .acquiring) {
-                            wake.wait()
-                        }
-                        sleepers -= 1
-                        wake.unlock()
-                        spins = 0
-                    }
+        /// Waits for a new loop by spinning, then yielding; false when `pollLimit` passed without one.
+        private func poll(seen: Int) -> Bool {
+            var spins = 0
+            var start: ContinuousClock.Instant?
+            while generation.load(ordering: .acquiring) == seen {
+                if stopping.load(ordering: .acquiring) { return true }
+                spins += 1
+                guard spins & 255 == 0 else { continue }
+                if spins > 4096 { sched_yield() }
+                let now = ContinuousClock.now
+                if let start {
+                    if now - start > Self.pollLimit { return false }
+                } else {
+                    start = now
                 }
-                seen = generation.load(ordering: .acquiring)
-                work(worker: worker)
-                checkedIn.add(1, ordering: .releasing)
             }
+            return true
+        }
+
+        private func park(seen: Int) {
+            wake.lock()
+            sleepers += 1
+            while generation.load(ordering: .acquiring) == seen, !stopping.load(ordering: .acquiring) {
+                wake.wait()
+            }
+            sleepers -= 1
+            wake.unlock()
         }
     }
 }

@@ -14,7 +14,7 @@ final class ActivationArena {
     /// `residuals[l]` is the input of block `l`; `residuals[layers]` the final residual stream.
     let residuals: [UnsafeMutablePointer<Float>]
     let blocks: [Block]
-    let lnf, lnfMean, lnfRstd, logits, values, entropy: UnsafeMutablePointer<Float>
+    let lnf, lnfMean, lnfRstd, logits, values, entropy, logprobs: UnsafeMutablePointer<Float>
     // Backward scratch.
     let dResidual, dSmall, dBig, dQKV, dScores, lnScratch: UnsafeMutablePointer<Float>
 
@@ -28,7 +28,7 @@ final class ActivationArena {
         for _ in 0..<config.layers {
             sizes += [n * c, n, n, n * 3 * c, probsCount, n * c, n * c, n * c, n, n, n * 4 * c, n * 4 * c]
         }
-        sizes += [n * c, n, n, n * v, n, n]
+        sizes += [n * c, n, n, n * v, n, n, n]
         sizes += [n * c, n * c, n * 4 * c, n * 3 * c, workers * t * t, LayerNormKernel.scratchCount(width: c, workers: workers)]
         // Round every slice to 16 floats so each starts on a 64-byte boundary.
         let rounded = sizes.map { ($0 + 15) / 16 * 16 }
@@ -47,6 +47,7 @@ final class ActivationArena {
                   residual2: take(), ln2: take(), ln2Mean: take(), ln2Rstd: take(), fcPre: take(), fcAct: take())
         }
         lnf = take(); lnfMean = take(); lnfRstd = take(); logits = take(); values = take(); entropy = take()
+        logprobs = take()
         dResidual = take(); dSmall = take(); dBig = take(); dQKV = take(); dScores = take(); lnScratch = take()
     }
 

@@ -74,19 +74,21 @@ extension TrainingModel {
     /// and the value head, on valid positions only.
     func runHead(_ batch: TokenBatch, arena: ActivationArena, temperature: Float) -> ForwardResult {
         let t = batch.sequenceLength, n = batch.positionCount, v = config.vocabSize, c = config.width
-        var logprobs = [Float](repeating: 0, count: n)
         batch.targets.withUnsafeBufferPointer { targets in
-            logprobs.withUnsafeMutableBufferPointer { logprobs in
-                pool.chunks(n, alignment: 8) { range, _ in
-                    for r in range {
-                        guard r % t < batch.length(r / t) else { arena.entropy[r] = 0; continue }
-                        let row = arena.logits + r * v
-                        arena.entropy[r] = SoftmaxKernel.logSoftmax(row, into: row, count: v, temperature: temperature)
-                        logprobs[r] = row[Int(targets[r])]
+            pool.chunks(n, alignment: 8) { range, _ in
+                for r in range {
+                    guard r % t < batch.length(r / t) else {
+                        arena.entropy[r] = 0
+                        arena.logprobs[r] = 0
+                        continue
                     }
+                    let row = arena.logits + r * v
+                    arena.entropy[r] = SoftmaxKernel.logSoftmax(row, into: row, count: v, temperature: temperature)
+                    arena.logprobs[r] = row[Int(targets[r])]
                 }
             }
         }
+        let logprobs = Array(UnsafeBufferPointer(start: arena.logprobs, count: n))
         let entropy = Array(UnsafeBufferPointer(start: arena.entropy, count: n))
         var values: [Float]?
         if let vw = layout.valueWeight, let vb = layout.valueBias {

@@ -9,6 +9,17 @@ public enum WireProtocol {
     /// Reads `request_id` (field 1) out of an encoded `Response` without decoding the rest, so the
     /// client's socket thread can route a reply cheaply. `nil` when the bytes are not a valid message.
     public static func requestID(inResponse bytes: [UInt8]) -> UInt64? {
+        varint(field: 1, in: bytes)
+    }
+
+    /// Reads `request_id` (field 2) out of an encoded `Request`, even one too large or too broken to
+    /// decode, so that the error reply still reaches the right caller.
+    public static func requestID(inRequest bytes: [UInt8]) -> UInt64? {
+        varint(field: 2, in: bytes)
+    }
+
+    /// The value of a top-level varint field, scanning the encoded fields in order.
+    static func varint(field wanted: UInt64, in bytes: [UInt8]) -> UInt64? {
         var reader = VarintReader(bytes: bytes)
         while reader.index < bytes.count {
             guard let key = reader.varint() else { return nil }
@@ -16,7 +27,7 @@ public enum WireProtocol {
             switch key & 7 {
             case 0:
                 guard let value = reader.varint() else { return nil }
-                if field == 1 { return value }
+                if field == wanted { return value }
             case 1:
                 reader.index += 8
             case 2:

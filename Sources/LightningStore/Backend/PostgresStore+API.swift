@@ -1,0 +1,3 @@
+import LightningCore
+
+extension PostgresStore: LightningStoreAPI {}

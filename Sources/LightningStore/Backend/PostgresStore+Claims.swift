@@ -1,0 +1,109 @@
+import Foundation
+import LightningCore
+import PostgresNIO
+
+/// A worker's request for a rollout, as the claim statement takes it.
+struct ClaimRequest: Sendable {
+    var workerID: String
+    var attemptID = Identifier.attempt()
+    var lease = UInt64.random(in: 1 ... .max)
+
+    init(workerID: String) {
+        self.workerID = workerID
+    }
+}
+
+enum Claims {
+    /// Claims up to `requests.count` queued rollouts (oldest first, or exactly `rolloutIDs` when given),
+    /// creates their attempts and records the workers, in one statement. `SKIP LOCKED` lets replicas
+    /// claim side by side without ever handing out a rollout twice.
+    static func query(_ requests: [ClaimRequest], rolloutIDs: [String]? = nil) throws(LightningError) -> PostgresQuery {
+        let filter = rolloutIDs == nil ? "" : "AND rollout_id = ANY($5)"
+        let sql = """
+            WITH picked AS (
+                SELECT rollout_id, row_number() OVER (ORDER BY queue_order) AS n FROM (
+                    SELECT rollout_id, queue_order FROM rollouts
+                    WHERE status IN ('queuing', 'requeuing') \(filter)
+                    ORDER BY queue_order LIMIT $1
+                    FOR UPDATE SKIP LOCKED
+                ) p
+            ),
+            requests AS (
+                SELECT * FROM UNNEST($2::text[], $3::text[], $4::int8[]) WITH ORDINALITY AS t(worker_id, attempt_id, lease, n)
+            ),
+            claimed AS (
+                UPDATE rollouts r SET status = 'preparing', attempt_count = r.attempt_count + 1, updated_at = now()
+                FROM picked p WHERE r.rollout_id = p.rollout_id
+                RETURNING r.*, p.n
+            ),
+            created AS (
+                INSERT INTO attempts (attempt_id, rollout_id, sequence, worker_id, status, lease, started_at)
+                SELECT q.attempt_id, c.rollout_id, c.attempt_count, NULLIF(q.worker_id, ''), 'preparing', q.lease, now()
+                FROM claimed c JOIN requests q ON q.n = c.n
+                RETURNING *
+            ),
+            busy AS (
+                INSERT INTO workers (worker_id, last_heartbeat_at, current_rollout_id, current_attempt_id)
+                SELECT DISTINCT ON (worker_id) worker_id, now(), rollout_id, attempt_id FROM created
+                WHERE worker_id IS NOT NULL ORDER BY worker_id, sequence
+                ON CONFLICT (worker_id) DO UPDATE SET last_heartbeat_at = now(),
+                    current_rollout_id = excluded.current_rollout_id, current_attempt_id = excluded.current_attempt_id
+            )
+            SELECT \(Columns.rollout("c")), \(Columns.attempt("a")), c.n
+            FROM claimed c JOIN created a ON a.rollout_id = c.rollout_id ORDER BY c.n
+            """
+        let workers = requests.map(\.workerID)
+        let attempts = requests.map(\.attemptID)
+        let leases = requests.map { Int64(bitPattern: $0.lease) }
+        if let rolloutIDs {
+            return try PostgresQuery(sql, Int64(requests.count), workers, attempts, leases, rolloutIDs)
+        }
+        return try PostgresQuery(sql, Int64(requests.count), workers, attempts, leases)
+    }
+
+    /// Reads the rows of the claim statement: the n-th claimed rollout goes to the n-th request.
+    static func read(_ rows: [PostgresRow]) throws(LightningError) -> [ClaimedRollout] {
+        try decode("dequeue_rollout") {
+            try rows.map { row in
+                var reader = RowReader(row)
+                let rollout = try reader.rollout()
+                let attempt = try reader.attempt()
+                return ClaimedRollout(rollout: rollout, attempt: attempt)
+            }
+        }
+    }
+}
+
+extension PostgresStore {
+    public func dequeueRollout(workerID: String, waitSeconds: Double) async throws -> ClaimedRollout? {
+        if !workerID.isEmpty { try Validation.identifier(workerID, field: "worker_id") }
+        guard waitSeconds.isFinite, waitSeconds >= 0 else { throw LightningError(.badRequest, "wait_seconds must be zero or more") }
+        let wait = min(waitSeconds, options.maxDequeueWaitSeconds)
+        return try await dispatcher.dequeue(workerID: workerID, wait: .milliseconds(Int64(wait * 1000)))
+    }
+
+    public func startRollout(_ submission: RolloutSubmission, workerID: String) async throws -> ClaimedRollout {
+        if !workerID.isEmpty { try Validation.identifier(workerID, field: "worker_id") }
+        var submission = submission
+        let rolloutID = submission.rolloutID ?? Identifier.rollout()
+        submission.rolloutID = rolloutID
+        let insert = try PostgresStore.insertRolloutsQuery([submission])
+        let claim = try Claims.query([ClaimRequest(workerID: workerID)], rolloutIDs: [rolloutID])
+        let claimed = try await database.transaction("start_rollout") { [logger] connection in
+            _ = try await connection.query(insert, logger: logger).collect()
+            return try await connection.query(claim, logger: logger).collect()
+        }
+        if let first = try Claims.read(claimed).first {
+            events.publish([.rollout(RolloutChange(
+                rolloutID: rolloutID, jobID: first.rollout.jobID, status: .preparing, finalReward: nil, mode: first.rollout.mode
+            ))])
+            return first
+        }
+        // The rollout existed already (a retried call): give back its latest attempt.
+        let detail = try await getRollout(rolloutID: rolloutID)
+        guard let latest = detail.attempts.last else {
+            throw LightningError(.conflict, "rollout \(rolloutID) exists and is \(detail.rollout.status.rawValue), not startable")
+        }
+        return ClaimedRollout(rollout: detail.rollout, attempt: latest)
+    }
+}

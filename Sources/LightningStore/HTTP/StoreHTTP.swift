@@ -1,0 +1,34 @@
+import Foundation
+import Hummingbird
+import LightningCore
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// The store's HTTP side: health and Prometheus metrics (and, in their issues, OTLP ingest and the
+/// dashboard), on one port.
+enum StoreHTTP {
+    static func router(database: Database, metricsText: (@Sendable () -> String)?) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/livez") { _, _ in "ok\n" }
+        router.get("/healthz") { _, _ -> Response in
+            do {
+                _ = try await database.query("health", "SELECT 1")
+                return text(.ok, "{\"status\":\"ok\",\"database\":\"ok\"}\n", type: "application/json")
+            } catch {
+                return text(.serviceUnavailable, "{\"status\":\"degraded\",\"database\":\(jsonString("\(error)"))}\n", type: "application/json")
+            }
+        }
+        router.get("/metrics") { _, _ -> Response in
+            text(.ok, metricsText?() ?? "", type: "text/plain; version=0.0.4")
+        }
+        return router
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ body: String, type: String) -> Response {
+        Response(
+            status: status, headers: [.contentType: type],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body))
+        )
+    }
+}

@@ -121,8 +121,10 @@ final class InferenceRunner {
         let c = config.width, heads = config.heads, context = config.context
         let scoreStride = min(maxRows, context) * context
         let qkv = qkv.pointer, attention = attention.pointer, scores = scores.pointer, cache = cache
+        let work = chunks.reduce(0) { $0 + $1.tokens.count * ($1.start + $1.tokens.count) } * c * 2
+        let tasks = work < WorkerPool.serialWork ? 1 : chunks.count * heads
         chunks.withUnsafeBufferPointer { chunks in
-            pool.run(chunks.count * heads) { task, worker in
+            let attendHead = { (task: Int, worker: Int) in
                 let index = task / heads, h = task % heads
                 let chunk = chunks[index]
                 AttentionKernel.cachedHead(
@@ -130,6 +132,11 @@ final class InferenceRunner {
                     keys: cache.keys(layer: layer, slot: chunk.slot), values: cache.values(layer: layer, slot: chunk.slot),
                     output: attention + offsets[index] * c, ldo: c, scores: scores + worker * scoreStride,
                     start: chunk.start, rows: chunk.tokens.count, width: c, heads: heads)
+            }
+            if tasks == 1 {
+                for task in 0..<(chunks.count * heads) { attendHead(task, 0) }
+            } else {
+                pool.run(tasks, attendHead)
             }
         }
     }

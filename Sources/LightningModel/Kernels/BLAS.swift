@@ -20,6 +20,35 @@ enum BLAS {
             }
             return
         }
+        // A product with one row or one column is a matrix-vector product: forward it to sgemv, as
+        // OpenBLAS ≥ 0.3.27 does internally, because sgemm would repack the whole matrix for one row
+        // (that repacking dominated decoding at batch 1).
+        if m == 1 {
+            // c = alpha·op(B)ᵀ·op(A)[0, :] + beta·c
+            let incx = transA ? lda : 1
+            if transB {
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, b, Int32(ldb), a, Int32(incx),
+                            beta, c, 1)
+            } else {
+                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(n), alpha, b, Int32(ldb), a, Int32(incx),
+                            beta, c, 1)
+            }
+            return
+        }
+        if m == 2 && !transA {
+            // OpenBLAS's sgemm is slower for two rows than for four (measured); two sgemv calls are not.
+            gemm(transB: transB, m: 1, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            gemm(transB: transB, m: 1, n: n, k: k, alpha: alpha, a: a + lda, lda: lda, b: b, ldb: ldb, beta: beta,
+                 c: c + ldc, ldc: ldc)
+            return
+        }
+        if n == 1 {
+            // c[:, 0] = alpha·op(A)·op(B)[:, 0] + beta·c[:, 0]
+            let incx = transB ? 1 : ldb
+            cblas_sgemv(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, Int32(transA ? k : m), Int32(transA ? m : k),
+                        alpha, a, Int32(lda), b, Int32(incx), beta, c, Int32(ldc))
+            return
+        }
         cblas_sgemm(
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc)

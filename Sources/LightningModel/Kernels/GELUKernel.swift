@@ -5,7 +5,7 @@ enum GELUKernel {
     static let k: Float = 0.044_715
 
     static func forward(_ pool: WorkerPool, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int) {
-        pool.chunks(count, alignment: 64) { range, _ in
+        pool.chunks(count, alignment: 64, work: count * 16) { range, _ in
             forward(input: input + range.lowerBound, output: output + range.lowerBound, count: range.count)
         }
     }
@@ -14,7 +14,7 @@ enum GELUKernel {
         _ pool: WorkerPool, dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>,
         dInput: UnsafeMutablePointer<Float>, count: Int
     ) {
-        pool.chunks(count, alignment: 64) { range, _ in
+        pool.chunks(count, alignment: 64, work: count * 16) { range, _ in
             let o = range.lowerBound
             backward(dOutput: dOutput + o, input: input + o, dInput: dInput + o, count: range.count)
         }

@@ -13,7 +13,7 @@ enum LayerNormKernel {
         rstd: UnsafeMutablePointer<Float>?, rows: Int, width: Int
     ) {
         let inverseWidth = 1 / Float(width)
-        pool.chunks(rows, alignment: 8) { range, _ in
+        pool.chunks(rows, alignment: 8, work: rows * width * 4) { range, _ in
             for r in range {
                 let x = input + r * width
                 let y = output + r * width
@@ -35,8 +35,8 @@ enum LayerNormKernel {
         dGain: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
         scratch: UnsafeMutablePointer<Float>, rows: Int, width: Int
     ) {
-        let chunks = pool.chunkCount(rows, alignment: 8)
-        pool.chunks(rows, alignment: 8) { range, chunk in
+        let chunks = pool.chunkCount(rows, alignment: 8, work: rows * width * 8)
+        pool.chunks(rows, alignment: 8, work: rows * width * 8) { range, chunk in
             let partial = scratch + chunk * 3 * width
             let partialGain = partial, partialBias = partial + width, xhat = partial + 2 * width
             partialGain.update(repeating: 0, count: 2 * width)

@@ -7,14 +7,15 @@ enum LinearKernel {
         bias: UnsafePointer<Float>, outFeatures: Int, output: UnsafeMutablePointer<Float>,
         residual: UnsafePointer<Float>? = nil
     ) {
+        let work = rows * inFeatures * outFeatures
         if rows < 2 * pool.workerCount && outFeatures >= 64 * pool.workerCount {
             // Few rows (decoding): split the output columns instead.
-            pool.chunks(outFeatures, alignment: 16) { cols, _ in
+            pool.chunks(outFeatures, alignment: 16, work: work) { cols, _ in
                 forwardBlock(input: input, rows: 0..<rows, cols: cols, inFeatures: inFeatures, weight: weight,
                              bias: bias, outFeatures: outFeatures, output: output, residual: residual)
             }
         } else {
-            pool.chunks(rows, alignment: 4) { range, _ in
+            pool.chunks(rows, alignment: 4, work: work) { range, _ in
                 forwardBlock(input: input, rows: range, cols: 0..<outFeatures, inFeatures: inFeatures,
                              weight: weight, bias: bias, outFeatures: outFeatures, output: output, residual: residual)
             }
@@ -48,7 +49,8 @@ enum LinearKernel {
         dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>
     ) {
         // Weight and bias gradients split by output column: each worker owns its slice of dW and db.
-        pool.chunks(outFeatures, alignment: 16) { cols, _ in
+        let work = rows * inFeatures * outFeatures
+        pool.chunks(outFeatures, alignment: 16, work: work) { cols, _ in
             BLAS.gemm(transA: true, m: inFeatures, n: cols.count, k: rows, a: input, lda: inFeatures,
                       b: dOutput + cols.lowerBound, ldb: outFeatures, beta: 1, c: dWeight + cols.lowerBound,
                       ldc: outFeatures)
@@ -58,7 +60,7 @@ enum LinearKernel {
             }
         }
         guard let dInput else { return }
-        pool.chunks(rows, alignment: 4) { range, _ in
+        pool.chunks(rows, alignment: 4, work: work) { range, _ in
             BLAS.gemm(transB: true, m: range.count, n: inFeatures, k: outFeatures,
                       a: dOutput + range.lowerBound * outFeatures, lda: outFeatures, b: weight, ldb: outFeatures,
                       c: dInput + range.lowerBound * inFeatures, ldc: inFeatures)

@@ -42,10 +42,19 @@ final class WorkerPool {
         shared.run(Job(count: count, body: body))
     }
 
+    /// Work (about one multiply-add or elementwise operation per unit) below which a loop runs on the
+    /// calling thread: waking a helper costs about as much as 10⁵ multiply-adds.
+    static let serialWork = 400_000
+
     /// Splits `0..<count` into about one contiguous range per worker (ranges start on multiples of
-    /// `alignment`) and runs `body(range, chunkIndex)` on each; chunk boundaries depend only on `count`
-    /// and the worker count, so results are repeatable.
-    func chunks(_ count: Int, alignment: Int = 1, _ body: @escaping (Range<Int>, Int) -> Void) {
+    /// `alignment`) and runs `body(range, chunkIndex)` on each; chunk boundaries depend only on `count`,
+    /// `work` and the worker count, so results are repeatable. Small loops (`work` below `serialWork`)
+    /// run as one chunk on the calling thread.
+    func chunks(_ count: Int, alignment: Int = 1, work: Int = .max, _ body: @escaping (Range<Int>, Int) -> Void) {
+        guard work >= Self.serialWork else {
+            if count > 0 { body(0..<count, 0) }
+            return
+        }
         let pieces = chunkCount(count, alignment: alignment)
         let step = ((count + pieces - 1) / pieces + alignment - 1) / alignment * alignment
         run(pieces) { piece, _ in
@@ -55,8 +64,8 @@ final class WorkerPool {
     }
 
     /// Number of ranges `chunks` uses for `count` items.
-    func chunkCount(_ count: Int, alignment: Int = 1) -> Int {
-        max(1, min(workerCount, count / max(1, alignment)))
+    func chunkCount(_ count: Int, alignment: Int = 1, work: Int = .max) -> Int {
+        work < Self.serialWork ? 1 : max(1, min(workerCount, count / max(1, alignment)))
     }
 
     /// One parallel loop. `@unchecked Sendable`: `body` and `count` are immutable; the counters are

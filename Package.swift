@@ -9,7 +9,7 @@ let swiftSettings: [SwiftSetting] = [
 
 /// Optimised code even in debug builds for the numeric kernels, so tests of the model run fast.
 let numericSettings: [SwiftSetting] = swiftSettings + [
-    .unsafeFlags(["-Ounchecked", "-wmo"]),
+    .unsafeFlags(["-Ounchecked"]),
 ]
 
 let package = Package(
@@ -146,7 +146,10 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["LightningStore", "LightningClient", "LightningWire"],
+            dependencies: [
+                "LightningStore", "LightningClient", "LightningWire", "LightningCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,122 @@
+import Foundation
+import LightningClient
+import LightningCore
+import Testing
+
+@Suite struct SpanTests {
+    func claim(_ client: StoreClient, config: RolloutConfig = RolloutConfig()) async throws -> ClaimedRollout {
+        _ = try await client.enqueueRollouts([submission(config: config)])
+        return try #require(try await client.dequeueRollout(workerID: "w1", waitSeconds: 0))
+    }
+
+    @Test("spans are stored in order; a resent span is a no-op")
+    func storeAndResend() async throws {
+        try await withTestStore { store in
+            let client = store.client
+            let claimed = try await claim(client)
+            let spans = (0..<5).map { index in span(claimed, name: "step-\(index)", attributes: #"{"i":\#(index)}"#) }
+            let first = try await client.addSpans(spans)
+            #expect(first.stored == 5 && first.duplicates == 0 && first.rejected.isEmpty)
+            let again = try await client.addSpans(spans)
+            #expect(again.stored == 0 && again.duplicates == 5)
+            let stored = try await client.querySpans(SpanQuery(rolloutID: claimed.rollout.rolloutID))
+            #expect(stored.map(\.name) == spans.map(\.name))
+            #expect(Set(stored.map(\.sequence)).count == 5)
+            #expect(stored.map(\.sequence) == stored.map(\.sequence).sorted())
+            #expect(try stored[3].attributes.value()["i"]?.intValue == 3)
+        }
+    }
+
+    @Test("the first span moves a preparing attempt to running")
+    func spanIsHeartbeat() async throws {
+        try await withTestStore { store in
+            let claimed = try await claim(store.client)
+            _ = try await store.client.addSpans([span(claimed)])
+            let detail = try await store.client.getRollout(rolloutID: claimed.rollout.rolloutID)
+            #expect(detail.rollout.status == .running)
+            #expect(detail.attempts.first?.status == .running)
+            #expect(detail.attempts.first?.lastHeartbeatAt != nil)
+        }
+    }
+
+    @Test("a reward span sets the final reward; the last primary reward wins")
+    func rewards() async throws {
+        try await withTestStore { store in
+            let client = store.client
+            let claimed = try await claim(client)
+            _ = try await client.addSpans([rewardSpan(claimed, value: 0.25)])
+            _ = try await client.addSpans([
+                span(claimed, name: "lightning.reward", attributes: #"{"lightning.reward.value":5,"lightning.reward.name":"format"}"#),
+                rewardSpan(claimed, value: 0.75),
+            ])
+            #expect(try await client.getRollout(rolloutID: claimed.rollout.rolloutID).rollout.finalReward == 0.75)
+            let result = try await client.addSpans([span(claimed, name: "lightning.reward", attributes: #"{"lightning.reward.value":"high"}"#)])
+            #expect(result.rejected.map(\.error.code) == [.badRequest])
+        }
+    }
+
+    @Test("invalid spans and spans of unknown attempts are rejected one by one; the rest are stored")
+    func rejections() async throws {
+        try await withTestStore { store in
+            let client = store.client
+            let claimed = try await claim(client)
+            var unknown = span(claimed)
+            unknown.attemptID = "at-unknown"
+            var badJSON = span(claimed)
+            badJSON = Span(
+                rolloutID: badJSON.rolloutID, attemptID: badJSON.attemptID, traceID: badJSON.traceID, spanID: badJSON.spanID,
+                name: "x", startTimeUnixNano: 1, endTimeUnixNano: 2, attributes: JSONText(unchecked: #"{"a":"\u0000"}"#)
+            )
+            var badID = span(claimed)
+            badID.spanID = "xyz"
+            var nul = span(claimed)
+            nul.name = "a\u{0}b"
+            let result = try await client.addSpans([span(claimed), unknown, badJSON, badID, nul, span(claimed)])
+            #expect(result.stored == 2)
+            #expect(result.rejected.map(\.index) == [1, 2, 3, 4])
+            #expect(result.rejected.map(\.error.code) == [.notFound, .badRequest, .badRequest, .badRequest])
+        }
+    }
+
+    @Test("span sequence numbers are unique under concurrent writers")
+    func concurrentSequences() async throws {
+        try await withTestStore { store in
+            let client = store.client
+            let claimed = try await claim(client)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<16 {
+                    group.addTask {
+                        let spans = (0..<25).map { index in span(claimed, name: "w\(writer)-\(index)") }
+                        let result = try await client.addSpans(spans)
+                        #expect(result.stored == 25)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let stored = try await client.querySpans(SpanQuery(rolloutID: claimed.rollout.rolloutID, limit: 10_000))
+            #expect(stored.count == 400)
+            #expect(Set(stored.map(\.sequence)).count == 400)
+        }
+    }
+
+    @Test("span queries filter by attempt and name and page by sequence")
+    func querySpans() async throws {
+        try await withTestStore { store in
+            let client = store.client
+            let first = try await claim(client, config: RolloutConfig(maxAttempts: 2, retryOn: [.failed]))
+            _ = try await client.addSpans([span(first, name: "a"), span(first, name: "b")])
+            _ = try await client.updateAttempt(AttemptRef(first.attempt), status: .failed, error: nil)
+            let second = try #require(try await client.dequeueRollout(workerID: "w2", waitSeconds: 0))
+            _ = try await client.addSpans([span(second, name: "a")])
+            let id = first.rollout.rolloutID
+            #expect(try await client.querySpans(SpanQuery(rolloutID: id)).count == 3)
+            #expect(try await client.querySpans(SpanQuery(rolloutID: id, attempt: .latest)).map(\.attemptID) == [second.attempt.attemptID])
+            #expect(try await client.querySpans(SpanQuery(rolloutID: id, attempt: .id(first.attempt.attemptID))).count == 2)
+            #expect(try await client.querySpans(SpanQuery(rolloutID: id, name: "a")).count == 2)
+            let firstPage = try await client.querySpans(SpanQuery(rolloutID: id, limit: 2))
+            let rest = try await client.querySpans(SpanQuery(rolloutID: id, afterSequence: firstPage.last!.sequence))
+            #expect(firstPage.count == 2 && rest.count == 1)
+            await expectError(.notFound) { try await client.querySpans(SpanQuery(rolloutID: "ro-none")) }
+        }
+    }
+}

@@ -54,12 +54,11 @@ public final class GenerationEngine: Sendable {
         self.configuration = configuration
         let inbox = EngineInbox(weights: weights, version: version)
         self.inbox = inbox
-        let thread = Thread {
+        Thread {
+            Thread.current.name = "lm-engine"  // set inside: see DedicatedThreadExecutor
             EngineLoop(config: weights.config, configuration: configuration, inbox: inbox).run()
             inbox.markExited()
-        }
-        thread.name = "lightning-generation-engine"
-        thread.start()
+        }.start()
     }
 
     deinit {

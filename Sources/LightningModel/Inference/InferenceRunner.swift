@@ -108,17 +108,15 @@ final class InferenceRunner {
     private func storeKeysAndValues(layer: Int, chunks: [Chunk], offsets: [Int]) {
         let c = config.width
         for (index, chunk) in chunks.enumerated() {
-            let keys = cache.keys(layer: layer, slot: chunk.slot), values = cache.values(layer: layer, slot: chunk.slot)
             for i in 0..<chunk.tokens.count {
                 let row = qkv.pointer + (offsets[index] + i) * 3 * c
-                (keys + (chunk.start + i) * c).update(from: row + c, count: c)
-                (values + (chunk.start + i) * c).update(from: row + 2 * c, count: c)
+                cache.store(layer: layer, slot: chunk.slot, position: chunk.start + i, keys: row + c, values: row + 2 * c)
             }
         }
     }
 
     private func attend(layer: Int, chunks: [Chunk], offsets: [Int]) {
-        let c = config.width, heads = config.heads, context = config.context
+        let c = config.width, heads = config.heads, context = config.context, hs = config.headSize
         let scoreStride = min(maxRows, context) * context
         let qkv = qkv.pointer, attention = attention.pointer, scores = scores.pointer, cache = cache
         let work = chunks.reduce(0) { $0 + $1.tokens.count * ($1.start + $1.tokens.count) } * c * 2
@@ -128,10 +126,11 @@ final class InferenceRunner {
                 let index = task / heads, h = task % heads
                 let chunk = chunks[index]
                 AttentionKernel.cachedHead(
-                    h, q: qkv + offsets[index] * 3 * c, ldq: 3 * c,
-                    keys: cache.keys(layer: layer, slot: chunk.slot), values: cache.values(layer: layer, slot: chunk.slot),
-                    output: attention + offsets[index] * c, ldo: c, scores: scores + worker * scoreStride,
-                    start: chunk.start, rows: chunk.tokens.count, width: c, heads: heads)
+                    q: qkv + offsets[index] * 3 * c + h * hs, ldq: 3 * c,
+                    keys: cache.keys(layer: layer, slot: chunk.slot, head: h),
+                    values: cache.values(layer: layer, slot: chunk.slot, head: h),
+                    output: attention + offsets[index] * c + h * hs, ldo: c, scores: scores + worker * scoreStride,
+                    start: chunk.start, rows: chunk.tokens.count, headSize: hs)
             }
             if tasks == 1 {
                 for task in 0..<(chunks.count * heads) { attendHead(task, 0) }

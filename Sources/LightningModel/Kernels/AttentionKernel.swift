@@ -63,22 +63,21 @@ enum AttentionKernel {
         }
     }
 
-    /// Inference: `rows` new queries at positions `start..<start+rows` against one sequence's cache
-    /// (`keys`/`values` `[context, C]`, already holding positions `0..<start+rows`), one head. `scores`
-    /// holds `rows·(start+rows)` floats.
+    /// Inference, one head: `rows` new queries (row stride `ldq`) at positions `start..<start+rows`
+    /// against one sequence's cached keys and values for this head (`[context, headSize]` blocks,
+    /// already holding positions `0..<start+rows`); writes `rows × headSize` outputs (row stride `ldo`).
+    /// `scores` holds `rows·(start+rows)` floats.
     @inline(__always)
     static func cachedHead(
-        _ h: Int, q: UnsafePointer<Float>, ldq: Int, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+        q: UnsafePointer<Float>, ldq: Int, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
         output: UnsafeMutablePointer<Float>, ldo: Int, scores: UnsafeMutablePointer<Float>,
-        start: Int, rows: Int, width c: Int, heads: Int
+        start: Int, rows: Int, headSize hs: Int
     ) {
-        let hs = c / heads
         let scale = 1 / Float(hs).squareRoot()
         let total = start + rows
-        causalScores(q: q + h * hs, ldq: ldq, k: keys + h * hs, ldk: c, scores: scores, ld: total,
-                     rows: rows, start: start, scale: scale, hs: hs)
+        causalScores(q: q, ldq: ldq, k: keys, ldk: hs, scores: scores, ld: total, rows: rows, start: start,
+                     scale: scale, hs: hs)
         SoftmaxKernel.causalForward(scores, rows: rows, ld: total, width: total, firstValid: start + 1)
-        BLAS.gemm(m: rows, n: hs, k: total, a: scores, lda: total, b: values + h * hs, ldb: c,
-                  c: output + h * hs, ldc: ldo)
+        BLAS.gemm(m: rows, n: hs, k: total, a: scores, lda: total, b: values, ldb: hs, c: output, ldc: ldo)
     }
 }

@@ -22,9 +22,10 @@ final class WorkerPool {
         let shared = Shared()
         self.shared = shared
         for worker in 1..<workerCount {
-            let thread = Thread { shared.helperLoop(worker: worker) }
-            thread.name = "lightning-model-worker-\(worker)"
-            thread.start()
+            Thread {
+                Thread.current.name = "lm-worker-\(worker)"  // set inside: see DedicatedThreadExecutor
+                shared.helperLoop(worker: worker)
+            }.start()
         }
     }
 

@@ -36,9 +36,10 @@ public enum ModelBenchmark {
     /// Times `steps` full training steps (after `warmup` untimed ones) on `batchSize × sequenceLength`
     /// random tokens.
     public static func training(
-        config: ModelConfig, batchSize: Int, sequenceLength: Int, steps: Int = 5, warmup: Int = 1
+        config: ModelConfig, batchSize: Int, sequenceLength: Int, steps: Int = 5, warmup: Int = 1,
+        threads: Int = ComputeThreads.defaultWorkers
     ) throws -> TrainingResult {
-        let model = try TrainingModel(config: config, seed: 1)
+        let model = try TrainingModel(config: config, seed: 1, threads: threads)
         var rng = SeededGenerator(seed: 7)
         let n = batchSize * sequenceLength
         let tokens = (0..<n).map { _ in Int32(rng.next() % UInt64(config.vocabSize)) }

@@ -35,12 +35,21 @@ extension ModelBenchmark {
         let runner = InferenceRunner(config: config, slots: batchSize, maxRows: batchSize * promptLength, threads: threads)
         var sampler = Sampler(vocabularySize: config.vocabSize)
         var rng = SeededGenerator(seed: 3)
-        let prompts = (0..<batchSize).map { _ in (0..<promptLength).map { _ in Int32(rng.next() % 256) } }
+        // Prompts and last tokens live in one buffer that the chunks point into.
+        let tokens = UnsafeMutableBufferPointer<Int32>.allocate(capacity: batchSize * (promptLength + 1))
+        defer { tokens.deallocate() }
+        for i in tokens.indices { tokens[i] = Int32(rng.next() % 256) }
+        let last = tokens.baseAddress! + batchSize * promptLength
+        let prompts = (0..<batchSize).map { b in
+            InferenceRunner.Chunk(slot: b, start: 0, tokens: UnsafeBufferPointer(start: tokens.baseAddress! + b * promptLength,
+                                                                                count: promptLength))
+        }
         var start = ContinuousClock.now
-        runner.run(weights: weights, chunks: prompts.enumerated().map { .init(slot: $0, start: 0, tokens: $1[...]) })
+        runner.run(weights: weights, chunks: prompts)
         let prefill = seconds(since: start)
-        var last = [Int32](repeating: 0, count: batchSize)
-        var chunks = (0..<batchSize).map { InferenceRunner.Chunk(slot: $0, start: 0, tokens: [0]) }
+        var chunks = (0..<batchSize).map {
+            InferenceRunner.Chunk(slot: $0, start: 0, tokens: UnsafeBufferPointer(start: last + $0, count: 1))
+        }
         start = ContinuousClock.now
         for step in 0..<steps {
             for b in 0..<batchSize {
@@ -48,10 +57,7 @@ extension ModelBenchmark {
                 last[b] = sampler.sample(logits: logits, parameters: SamplingParameters(), topLogprobs: 0, rng: &rng).token.token
             }
             if step == steps - 1 { break }  // the last sampled tokens need no further pass
-            for b in 0..<batchSize {
-                chunks[b].start = promptLength + step
-                chunks[b].tokens = [last[b]]
-            }
+            for b in 0..<batchSize { chunks[b].start = promptLength + step }
             runner.run(weights: weights, chunks: chunks)
         }
         return DecodeResult(config: config, batchSize: batchSize, promptLength: promptLength, newTokens: steps,

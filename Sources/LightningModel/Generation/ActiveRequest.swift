@@ -6,7 +6,6 @@ final class ActiveRequest {
         let slot: Int
         var rng: SeededGenerator
         var generated = 0
-        var lastToken: Int32 = 0
         /// Tokens held in the slot's cache.
         var cached = 0
         var text: TextAccumulator
@@ -15,6 +14,8 @@ final class ActiveRequest {
 
     let id: UInt64
     let request: GenerationRequest
+    /// The prompt in memory of its own, so prefill chunks can point into it.
+    let prompt: UnsafeMutableBufferPointer<Int32>
     let weights: ModelWeights
     let version: Int
     let continuation: EngineInbox.Continuation
@@ -27,6 +28,8 @@ final class ActiveRequest {
     init(_ submission: EngineInbox.Submission, slots: [Int]) {
         id = submission.id
         request = submission.request
+        prompt = .allocate(capacity: submission.request.prompt.count)
+        _ = prompt.initialize(from: submission.request.prompt)
         weights = submission.weights
         version = submission.version
         continuation = submission.continuation
@@ -38,5 +41,9 @@ final class ActiveRequest {
         unfinished = slots.count
     }
 
-    var isPrefilling: Bool { prefilled < request.prompt.count }
+    deinit {
+        prompt.deallocate()
+    }
+
+    var isPrefilling: Bool { prefilled < prompt.count }
 }

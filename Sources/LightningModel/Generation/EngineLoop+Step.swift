@@ -1,48 +1,42 @@
 extension EngineLoop {
-    /// What a chunk's logits row is for.
-    private enum Owner {
-        case prefill(ActiveRequest, count: Int)
-        case decode(ActiveRequest, choice: Int)
-    }
-
     /// One shared step: a token for every running choice plus prompt chunks within the prefill budget,
-    /// one model pass per distinct weights.
+    /// one model pass per distinct weights (two only while a weights swap is in flight).
     func step() {
-        var groups: [ObjectIdentifier: (weights: ModelWeights, chunks: [InferenceRunner.Chunk], owners: [Owner])] = [:]
-        var order: [ObjectIdentifier] = []
+        stepWeights.removeAll(keepingCapacity: true)
+        for request in active where !stepWeights.contains(where: { $0 === request.weights }) {
+            stepWeights.append(request.weights)
+        }
         var budget = configuration.maxPrefillTokensPerStep
-        for request in active {
-            let key = ObjectIdentifier(request.weights)
-            if groups[key] == nil {
-                groups[key] = (request.weights, [], [])
-                order.append(key)
-            }
-            if request.isPrefilling {
-                guard budget > 0 else { continue }
-                let count = min(budget, request.request.prompt.count - request.prefilled)
-                budget -= count
-                let tokens = request.request.prompt[request.prefilled..<(request.prefilled + count)]
-                groups[key]!.chunks.append(.init(slot: request.choices[0].slot, start: request.prefilled, tokens: tokens))
-                groups[key]!.owners.append(.prefill(request, count: count))
-            } else {
-                for choice in request.choices where !choice.finished {
-                    groups[key]!.chunks.append(.init(slot: choice.slot, start: choice.cached, tokens: [choice.lastToken]))
-                    groups[key]!.owners.append(.decode(request, choice: choice.index))
+        var rows = 0, generated = 0
+        for weights in stepWeights {
+            stepChunks.removeAll(keepingCapacity: true)
+            stepOwners.removeAll(keepingCapacity: true)
+            for request in active where request.weights === weights {
+                if request.isPrefilling {
+                    guard budget > 0 else { continue }
+                    let count = min(budget, request.prompt.count - request.prefilled)
+                    budget -= count
+                    let tokens = UnsafeBufferPointer(rebasing: request.prompt[request.prefilled..<(request.prefilled + count)])
+                    stepChunks.append(.init(slot: request.choices[0].slot, start: request.prefilled, tokens: tokens))
+                    stepOwners.append(.prefill(request, count: count))
+                } else {
+                    for choice in request.choices where !choice.finished {
+                        let token = UnsafeBufferPointer(rebasing: slotTokens[choice.slot...choice.slot])
+                        stepChunks.append(.init(slot: choice.slot, start: choice.cached, tokens: token))
+                        stepOwners.append(.decode(request, choice: choice.index))
+                    }
                 }
             }
-        }
-        var rows = 0, generated = 0
-        for key in order {
-            guard let group = groups[key], !group.chunks.isEmpty else { continue }
-            runner.run(weights: group.weights, chunks: group.chunks)
-            rows += group.chunks.reduce(0) { $0 + $1.tokens.count }
-            for (row, owner) in group.owners.enumerated() {
+            guard !stepChunks.isEmpty else { continue }
+            runner.run(weights: weights, chunks: stepChunks)
+            for chunk in stepChunks { rows += chunk.tokens.count }
+            for (row, owner) in stepOwners.enumerated() {
                 let logits = UnsafePointer(runner.logits.pointer + row * config.vocabSize)
                 switch owner {
                 case .prefill(let request, let count):
                     request.prefilled += count
                     guard !request.isPrefilling else { continue }
-                    let promptLength = request.request.prompt.count
+                    let promptLength = request.prompt.count
                     for i in request.choices.indices {
                         runner.cache.copy(from: request.choices[0].slot, to: request.choices[i].slot, positions: promptLength)
                         request.choices[i].cached = promptLength
@@ -56,6 +50,7 @@ extension EngineLoop {
                 }
             }
         }
+        stepOwners.removeAll(keepingCapacity: true)  // drop the request references
         active.removeAll { $0.unfinished == 0 }
         inbox.recordStep(rows: rows, generated: generated, running: active.reduce(0) { $0 + $1.unfinished })
     }
@@ -65,7 +60,7 @@ extension EngineLoop {
         let (token, alternatives) = sampler.sample(
             logits: logits, parameters: r.sampling, topLogprobs: r.topLogprobs, rng: &request.choices[i].rng)
         request.choices[i].generated += 1
-        request.choices[i].lastToken = token.token
+        slotTokens[request.choices[i].slot] = token.token
         request.completionTokens += 1
         let stopString = request.choices[i].text.append(token.token)
         let stopped = stopString || r.stopTokens.contains(token.token)
@@ -75,7 +70,7 @@ extension EngineLoop {
         let generated = request.choices[i].generated
         if stopped {
             finish(request, choice: i, reason: .stop)
-        } else if generated >= r.maxTokens || r.prompt.count + generated >= config.context {
+        } else if generated >= r.maxTokens || request.prompt.count + generated >= config.context {
             finish(request, choice: i, reason: .length)
         }
     }
@@ -87,7 +82,7 @@ extension EngineLoop {
         request.continuation.yield(.choiceFinished(choice: i, reason: reason, text: rest))
         request.unfinished -= 1
         if request.unfinished == 0 {
-            let usage = GenerationUsage(promptTokens: request.request.prompt.count, completionTokens: request.completionTokens)
+            let usage = GenerationUsage(promptTokens: request.prompt.count, completionTokens: request.completionTokens)
             request.continuation.yield(.completed(usage: usage, weightsVersion: request.version))
             request.continuation.finish()
         }

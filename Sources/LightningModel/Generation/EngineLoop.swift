@@ -9,6 +9,18 @@ final class EngineLoop {
     var freeSlots: [Int]
     var waiting: [EngineInbox.Submission] = []
     var active: [ActiveRequest] = []
+    /// The last sampled token of each slot: decode chunks point here.
+    let slotTokens: UnsafeMutableBufferPointer<Int32>
+    // Reused by every step so that building a step allocates nothing.
+    var stepWeights: [ModelWeights] = []
+    var stepChunks: [InferenceRunner.Chunk] = []
+    var stepOwners: [StepOwner] = []
+
+    /// What a chunk's logits row is for.
+    enum StepOwner {
+        case prefill(ActiveRequest, count: Int)
+        case decode(ActiveRequest, choice: Int)
+    }
 
     init(config: ModelConfig, configuration: GenerationEngine.Configuration, inbox: EngineInbox) {
         self.config = config
@@ -19,6 +31,12 @@ final class EngineLoop {
             maxRows: configuration.maxSequences + configuration.maxPrefillTokensPerStep, threads: configuration.threads)
         sampler = Sampler(vocabularySize: config.vocabSize)
         freeSlots = Array((0..<configuration.maxSequences).reversed())
+        slotTokens = .allocate(capacity: configuration.maxSequences)
+        slotTokens.initialize(repeating: 0)
+    }
+
+    deinit {
+        slotTokens.deallocate()
     }
 
     func run() {

@@ -4,11 +4,13 @@
 /// and logits are computed only for the rows asked for. Buffers are allocated once; a step allocates
 /// nothing.
 final class InferenceRunner {
-    /// New tokens for one slot, occupying positions `start..<start + tokens.count`.
+    /// New tokens for one slot, occupying positions `start..<start + tokens.count`. The token memory
+    /// belongs to the caller and must stay valid during `run` (the engine keeps prompts and last
+    /// tokens in buffers of its own, so building a step allocates nothing per token).
     struct Chunk {
         var slot: Int
         var start: Int
-        var tokens: ArraySlice<Int32>
+        var tokens: UnsafeBufferPointer<Int32>
     }
 
     let config: ModelConfig
@@ -17,6 +19,7 @@ final class InferenceRunner {
     let pool: WorkerPool
     private let x, normed, qkv, attention, hidden, selected, scores: FloatBuffer
     let logits: FloatBuffer
+    private var offsets: [Int] = []
 
     /// `slots` sequences in the cache; at most `maxRows` new tokens per step.
     init(config: ModelConfig, slots: Int, maxRows: Int, threads: Int) {
@@ -42,12 +45,13 @@ final class InferenceRunner {
     func run(weights: ModelWeights, chunks: [Chunk], allRows: Bool = false) -> Int {
         let c = config.width, heads = config.heads, v = config.vocabSize
         let layout = weights.layout, p = weights.pointer
-        var offsets: [Int] = []
+        offsets.removeAll(keepingCapacity: true)
         var rows = 0
         for chunk in chunks {
             offsets.append(rows)
             rows += chunk.tokens.count
         }
+        let offsets = offsets
         guard rows > 0 else { return 0 }
         let x = x.pointer, normed = normed.pointer, qkv = qkv.pointer
         // Embeddings.

@@ -35,7 +35,7 @@ extension PostgresStore {
                                       timeout_seconds, unresponsive_seconds, max_attempts, retry_on, metadata)
                 SELECT rollout_id, NULLIF(job_id, ''), input::jsonb, mode, NULLIF(group_key, ''), NULLIF(resources_id, ''),
                        'queuing', NULLIF(timeout_seconds, 'NaN'), NULLIF(unresponsive_seconds, 'NaN'), max_attempts,
-                       string_to_array(NULLIF(retry_on, ''), ','), metadata::jsonb
+                       string_to_array(retry_on, ','), metadata::jsonb
                 FROM input ORDER BY ord
                 ON CONFLICT (rollout_id) DO NOTHING
                 RETURNING *

@@ -92,6 +92,13 @@ public final class ZMQSocket {
         return true
     }
 
+    /// Waits up to `timeoutMilliseconds` for a message to arrive; blocks the calling thread, so call it
+    /// only from a thread of the socket's own (never from Swift's cooperative pool).
+    public func waitReadable(timeoutMilliseconds: Int) -> Bool {
+        var item = zmq_pollitem_t(socket: handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
+        return zmq_poll(&item, 1, timeoutMilliseconds) > 0 && item.revents & Int16(ZMQ_POLLIN) != 0
+    }
+
     /// Receives one multipart message without blocking; `nil` when none is waiting.
     public func receive() throws(ZMQError) -> [[UInt8]]? {
         var frames: [[UInt8]] = []

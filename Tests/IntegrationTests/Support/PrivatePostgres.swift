@@ -1,0 +1,36 @@
+import Foundation
+import LightningCore
+
+/// A PostgreSQL server of a test's own (through scripts/pg.sh), for tests that stop and start the
+/// database without disturbing the shared one.
+struct PrivatePostgres: Sendable {
+    let directory: String
+    let port: Int
+
+    init() {
+        directory = NSTemporaryDirectory() + "lt-pg-" + Identifier.make("")
+        port = Int.random(in: 40_000...49_999)
+    }
+
+    var url: String { "postgres://postgres@127.0.0.1:\(port)/lightning" }
+
+    func start() async throws { try await script("start") }
+    func stop() async throws { try await script("stop") }
+
+    func destroy() async {
+        try? await stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func script(_ command: String) async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        var environment = ProcessInfo.processInfo.environment
+        environment["LIGHTNING_PG_DIR"] = directory
+        environment["LIGHTNING_PG_PORT"] = String(port)
+        let status = try await Command.run(root.appendingPathComponent("scripts/pg.sh").path, [command], environment: environment)
+        guard status == 0 else {
+            throw LightningError(.unavailable, "scripts/pg.sh \(command) failed with status \(status)")
+        }
+    }
+}

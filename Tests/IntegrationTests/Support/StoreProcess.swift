@@ -1,0 +1,73 @@
+import Foundation
+import LightningCore
+
+/// The built `lightning-store` executable run as a child process, for tests that need separate
+/// processes (replicas, kill -9).
+final class StoreProcess: @unchecked Sendable {
+    // @unchecked: `process` is created in init and only signalled afterwards; Process is thread-safe for that.
+    let requestEndpoint: String
+    let eventEndpoint: String
+    let logPath: String
+    private let process: Process
+
+    /// Starts a store on `databaseURL` listening on the given ipc endpoints.
+    init(databaseURL: String, name: String, extraEnvironment: [String: String] = [:]) throws {
+        let directory = NSTemporaryDirectory()
+        requestEndpoint = "ipc://\(directory)lt-\(name)-requests"
+        eventEndpoint = "ipc://\(directory)lt-\(name)-events"
+        logPath = "\(directory)lt-\(name).log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.executable("lightning-store"))
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge([
+            "LIGHTNING_DATABASE_URL": databaseURL,
+            "LIGHTNING_STORE_ENDPOINT": requestEndpoint,
+            "LIGHTNING_EVENTS_ENDPOINT": eventEndpoint,
+            "LIGHTNING_HTTP_HOST": "127.0.0.1",
+            "LIGHTNING_HTTP_PORT": "0",
+            "LIGHTNING_WATCHDOG_INTERVAL": "0.1",
+            "LIGHTNING_DATABASE_CONNECTIONS": "6",
+            "LIGHTNING_LOG_LEVEL": "info",
+        ]) { _, new in new }
+        environment.merge(extraEnvironment) { _, new in new }
+        process.environment = environment
+        let log = FileHandle(forWritingAtPath: logPath)
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        self.process = process
+    }
+
+    var isRunning: Bool { process.isRunning }
+
+    /// SIGTERM, then waits for the process to end.
+    func stop() async {
+        process.terminate()
+        await waitForExit()
+    }
+
+    /// SIGKILL: the process gets no chance to flush or answer anything.
+    func kill() async {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        await waitForExit()
+    }
+
+    private func waitForExit() async {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// An executable built next to the test bundle (`swift build --build-tests` builds them all).
+    static func executable(_ name: String) throws -> String {
+        let bundleDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = [bundleDirectory.appendingPathComponent(name), packageRoot.appendingPathComponent(".build/debug/\(name)")]
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw LightningError(.notFound, "\(name) is not built; `make test` builds it (looked in \(candidates.map(\.path)))")
+        }
+        return found.path
+    }
+}

@@ -80,10 +80,12 @@ extension ModelBenchmark {
 
     /// Runs `requests` chat requests of `maxTokens` tokens each through a `GenerationEngine`, first all
     /// at once, then one after another (same seeds, no stop tokens).
-    public static func engine(config: ModelConfig, requests: Int = 16, maxTokens: Int = 64) async throws -> EngineResult {
+    public static func engine(
+        config: ModelConfig, requests: Int = 16, maxTokens: Int = 64, threads: Int = ComputeThreads.defaultWorkers
+    ) async throws -> EngineResult {
         let weights = try ModelWeights(config: config, seed: 1)
         let engine = try GenerationEngine(weights: weights, version: 0,
-                                          configuration: .init(maxSequences: max(requests, 1)))
+                                          configuration: .init(maxSequences: max(requests, 1), threads: threads))
         let batch = (0..<requests).map { i in
             GenerationRequest(prompt: ChatTemplate.tokens(for: [(.user, "request number \(i)")]), maxTokens: maxTokens,
                               seed: UInt64(i), stopTokens: [])

@@ -54,9 +54,10 @@ public final class GenerationEngine: Sendable {
         self.configuration = configuration
         let inbox = EngineInbox(weights: weights, version: version)
         self.inbox = inbox
+        let config = weights.config  // the thread must not keep the first weights alive
         Thread {
             Thread.current.name = "lm-engine"  // set inside: see DedicatedThreadExecutor
-            EngineLoop(config: weights.config, configuration: configuration, inbox: inbox).run()
+            EngineLoop(config: config, configuration: configuration, inbox: inbox).run()
             inbox.markExited()
         }.start()
     }

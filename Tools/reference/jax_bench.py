@@ -112,24 +112,22 @@ def decode_bench(batch, prompt_len=16):
         # tokens [B], pos scalar; caches [L, B, ctx, C]
         x = params["wte"][tokens] + params["wpe"][pos]
         valid = jnp.arange(ctx) <= pos
-        new_k, new_v = [], []
         for l, blk in enumerate(params["blocks"]):
             qkv = layernorm(x, blk["ln1g"], blk["ln1b"]) @ blk["qkvw"] + blk["qkvb"]
             q, k, v = jnp.split(qkv, 3, -1)
-            kc = jax.lax.dynamic_update_slice(kcache[l], k[:, None, :], (0, pos, 0))
-            vc = jax.lax.dynamic_update_slice(vcache[l], v[:, None, :], (0, pos, 0))
-            new_k.append(kc)
-            new_v.append(vc)
+            # In-place updates of the [L, B, ctx, C] caches (XLA reuses the carried buffers in the scan).
+            kcache = jax.lax.dynamic_update_slice(kcache, k[None, :, None, :], (l, 0, pos, 0))
+            vcache = jax.lax.dynamic_update_slice(vcache, v[None, :, None, :], (l, 0, pos, 0))
             qh = q.reshape(-1, heads, hs)
-            s = jnp.einsum("bhd,bthd->bht", qh, kc.reshape(-1, ctx, heads, hs)) / math.sqrt(hs)
+            s = jnp.einsum("bhd,bthd->bht", qh, kcache[l].reshape(-1, ctx, heads, hs)) / math.sqrt(hs)
             p = jax.nn.softmax(jnp.where(valid, s, -1e30), -1)
-            y = jnp.einsum("bht,bthd->bhd", p, vc.reshape(-1, ctx, heads, hs)).reshape(-1, c)
+            y = jnp.einsum("bht,bthd->bhd", p, vcache[l].reshape(-1, ctx, heads, hs)).reshape(-1, c)
             x = x + y @ blk["projw"] + blk["projb"]
             x = x + gelu(layernorm(x, blk["ln2g"], blk["ln2b"]) @ blk["fcw"] + blk["fcb"]) @ blk["fcpw"] + blk["fcpb"]
         logits = layernorm(x, params["lnfg"], params["lnfb"]) @ params["wte"].T
         key, sub = jax.random.split(key)
         nxt = jax.random.categorical(sub, logits)
-        return jnp.stack(new_k), jnp.stack(new_v), nxt, key
+        return kcache, vcache, nxt, key
 
     @functools.partial(jax.jit, static_argnums=(4, 5))
     def generate(params, kcache, vcache, key, first, count):

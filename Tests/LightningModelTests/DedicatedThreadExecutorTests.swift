@@ -13,6 +13,8 @@ private actor TrainerHost {
     }
 
     /// The OS thread name (Foundation's `Thread.current.name` is not reliable on Linux).
+    func runsOnExecutorThread() -> Bool { executor.isCurrentThread }
+
     func threadName() -> String {
         #if os(Linux)
         let name = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? ""
@@ -34,6 +36,7 @@ private actor TrainerHost {
 @Suite struct DedicatedThreadExecutorTests {
     @Test func actorMethodsRunOnTheDedicatedThread() async throws {
         let host = try TrainerHost()
+        #expect(await host.runsOnExecutorThread())
         #expect(await host.threadName() == "test-trainer")
         let losses = try await withThrowingTaskGroup(of: Float.self) { group in
             for _ in 0..<8 { group.addTask { try await host.loss() } }

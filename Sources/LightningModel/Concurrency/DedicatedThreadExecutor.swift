@@ -20,10 +20,8 @@ public final class DedicatedThreadExecutor: SerialExecutor, Sendable {
         state = State()
         state.setExecutor(UnownedSerialExecutor(ordinary: self))
         let state = self.state
-        // Named from inside: on Linux, Foundation applies a name set before `start()` to the Thread
-        // object only, not to the OS thread that profilers and /proc show.
         Thread {
-            Thread.current.name = name
+            ThreadName.set(name)
             state.loop()
         }.start()
     }
@@ -40,6 +38,9 @@ public final class DedicatedThreadExecutor: SerialExecutor, Sendable {
         UnownedSerialExecutor(ordinary: self)
     }
 
+    /// Whether the calling code runs on this executor's thread (for preconditions and tests).
+    public var isCurrentThread: Bool { state.isCurrentThread }
+
     /// The queue shared with the thread. `@unchecked Sendable`: every stored property is only touched
     /// while holding `condition`.
     private final class State: @unchecked Sendable {
@@ -47,6 +48,14 @@ public final class DedicatedThreadExecutor: SerialExecutor, Sendable {
         private var queue: [UnownedJob] = []
         private var stopping = false
         private var executor: UnownedSerialExecutor?
+        private var thread: pthread_t?
+
+        var isCurrentThread: Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            guard let thread else { return false }
+            return pthread_equal(thread, pthread_self()) != 0
+        }
 
         func setExecutor(_ executor: UnownedSerialExecutor) {
             condition.lock()
@@ -69,6 +78,9 @@ public final class DedicatedThreadExecutor: SerialExecutor, Sendable {
         }
 
         func loop() {
+            condition.lock()
+            thread = pthread_self()
+            condition.unlock()
             while true {
                 condition.lock()
                 while queue.isEmpty, !stopping { condition.wait() }

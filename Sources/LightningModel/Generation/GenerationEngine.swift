@@ -56,7 +56,7 @@ public final class GenerationEngine: Sendable {
         self.inbox = inbox
         let config = weights.config  // the thread must not keep the first weights alive
         Thread {
-            Thread.current.name = "lm-engine"  // set inside: see DedicatedThreadExecutor
+            ThreadName.set("lm-engine")
             EngineLoop(config: config, configuration: configuration, inbox: inbox).run()
             inbox.markExited()
         }.start()

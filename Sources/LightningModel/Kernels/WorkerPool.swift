@@ -23,7 +23,7 @@ final class WorkerPool {
         self.shared = shared
         for worker in 1..<workerCount {
             Thread {
-                Thread.current.name = "lm-worker-\(worker)"  // set inside: see DedicatedThreadExecutor
+                ThreadName.set("lm-worker-\(worker)")
                 shared.helperLoop(worker: worker)
             }.start()
         }

@@ -8,8 +8,9 @@ enum LinearKernel {
         residual: UnsafePointer<Float>? = nil
     ) {
         let work = rows * inFeatures * outFeatures
-        if rows < 2 * pool.workerCount && outFeatures >= 64 * pool.workerCount {
-            // Few rows (decoding): split the output columns instead.
+        if rows < 32 && outFeatures >= 64 * pool.workerCount {
+            // Few rows (decoding): split the output columns, so each worker packs only its part of the
+            // weights (packing the weights dominates a product with few rows).
             pool.chunks(outFeatures, alignment: 16, work: work) { cols, _ in
                 forwardBlock(input: input, rows: 0..<rows, cols: cols, inFeatures: inFeatures, weight: weight,
                              bias: bias, outFeatures: outFeatures, output: output, residual: residual)

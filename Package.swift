@@ -118,7 +118,17 @@ let package = Package(
         ),
         .executableTarget(
             name: "lightning-ctl",
-            dependencies: ["LightningClient", "LightningServices"],
+            dependencies: ["LightningClient", "LightningServices", "LightningWire"],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "lightning-bench",
+            dependencies: [
+                "LightningClient", "LightningCore", "LightningWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
 

@@ -11,7 +11,7 @@ import Testing
             let queued = try await client.enqueueRollouts((0..<20).map { _ in submission() })
             let claims = try await withThrowingTaskGroup(of: ClaimedRollout?.self) { group in
                 for worker in 0..<32 {
-                    group.addTask { try await client.dequeueRollout(workerID: "w\(worker)", waitSeconds: 1) }
+                    group.addTask { try await client.dequeueRollout(workerID: "w\(worker)", waitSeconds: 0) }
                 }
                 var claims: [ClaimedRollout] = []
                 for try await claim in group { if let claim { claims.append(claim) } }

@@ -40,6 +40,11 @@ public struct TransitionPlan: Sendable {
     public var attempts: [String: Attempt] = [:]
     /// Rollout status changes, in the order they happened.
     public var changes: [RolloutChange] = []
+
+    /// Whether the plan writes the rollout or one of its attempts.
+    public func touched(_ rolloutID: String) -> Bool {
+        rollouts[rolloutID] != nil || attempts.values.contains { $0.rolloutID == rolloutID }
+    }
 }
 
 /// Applies transition requests to rows loaded (and locked) by the store, in request order, using the

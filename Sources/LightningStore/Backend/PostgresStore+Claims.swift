@@ -17,9 +17,17 @@ enum Claims {
     /// Claims up to `requests.count` queued rollouts (oldest first, or exactly `rolloutIDs` when given),
     /// creates their attempts and records the workers, in one statement. `SKIP LOCKED` lets replicas
     /// claim side by side without ever handing out a rollout twice.
-    static func query(_ requests: [ClaimRequest], rolloutIDs: [String]? = nil) throws(LightningError) -> PostgresQuery {
-        let filter = rolloutIDs == nil ? "" : "AND rollout_id = ANY($5)"
-        let sql = """
+    static func query(_ requests: [ClaimRequest], rolloutIDs: [String]) throws(LightningError) -> PostgresQuery {
+        try PostgresQuery(
+            sql(filtered: true), Int64(requests.count), requests.map(\.workerID), requests.map(\.attemptID),
+            requests.map { Int64(bitPattern: $0.lease) }, rolloutIDs
+        )
+    }
+
+    /// The claim statement; `filtered` restricts it to the rollout ids in $5.
+    static func sql(filtered: Bool) -> String {
+        let filter = filtered ? "AND rollout_id = ANY($5)" : ""
+        return """
             WITH picked AS (
                 SELECT rollout_id, row_number() OVER (ORDER BY queue_order) AS n FROM (
                     SELECT rollout_id, queue_order FROM rollouts
@@ -32,7 +40,7 @@ enum Claims {
                 SELECT * FROM UNNEST($2::text[], $3::text[], $4::int8[]) WITH ORDINALITY AS t(worker_id, attempt_id, lease, n)
             ),
             claimed AS (
-                UPDATE rollouts r SET status = 'preparing', attempt_count = r.attempt_count + 1, updated_at = now()
+                UPDATE rollouts r SET status = 'preparing', attempt_count = r.attempt_count + 1, updated_at = now(), version = r.version + 1
                 FROM picked p WHERE r.rollout_id = p.rollout_id
                 RETURNING r.*, p.n
             ),
@@ -52,13 +60,6 @@ enum Claims {
             SELECT \(Columns.rollout("c")), \(Columns.attempt("a")), c.n
             FROM claimed c JOIN created a ON a.rollout_id = c.rollout_id ORDER BY c.n
             """
-        let workers = requests.map(\.workerID)
-        let attempts = requests.map(\.attemptID)
-        let leases = requests.map { Int64(bitPattern: $0.lease) }
-        if let rolloutIDs {
-            return try PostgresQuery(sql, Int64(requests.count), workers, attempts, leases, rolloutIDs)
-        }
-        return try PostgresQuery(sql, Int64(requests.count), workers, attempts, leases)
     }
 
     /// Reads the rows of the claim statement: the n-th claimed rollout goes to the n-th request.
@@ -71,6 +72,18 @@ enum Claims {
                 return ClaimedRollout(rollout: rollout, attempt: attempt)
             }
         }
+    }
+}
+
+/// Claims the oldest queued rollouts for waiting workers; see `Claims`.
+struct ClaimStatement: PreparedStatement {
+    static let sql = Claims.sql(filtered: false)
+    let bindings: PostgresBindings
+
+    init(_ requests: [ClaimRequest]) throws(LightningError) {
+        bindings = try Self.bind(
+            Int64(requests.count), requests.map(\.workerID), requests.map(\.attemptID), requests.map { Int64(bitPattern: $0.lease) }
+        )
     }
 }
 

@@ -59,10 +59,8 @@ extension PostgresStore {
             var reader = RowReader(first)
             let rollout = try reader.rollout()
             let attempts: [Attempt] = try rows.compactMap { row in
-                var reader = RowReader(row, from: 17)
-                guard try reader.next(String?.self) != nil else { return nil }
-                reader = RowReader(row, from: 17)
-                return try reader.attempt()
+                var reader = RowReader(row, from: Columns.rolloutCount)
+                return reader.nextIsNull ? nil : try reader.attempt()
             }
             return RolloutDetail(rollout: rollout, attempts: attempts)
         }

@@ -9,6 +9,13 @@ struct SpanWrite: Sendable {
     var rewards: [Double]
 }
 
+/// What a batched span write reports for one call: its counts, and the attempts it heard from that
+/// were preparing or unresponsive (they move to running next).
+struct SpanWriteResult: Sendable {
+    var result: AddSpansResult
+    var revive: [TransitionRequest]
+}
+
 extension PostgresStore {
     public static let rewardSpanName = "lightning.reward"
 
@@ -29,7 +36,12 @@ extension PostgresStore {
             }
         }
         guard !write.spans.isEmpty else { return AddSpansResult(stored: 0, duplicates: 0, rejected: rejected) }
-        var result = try await spanWrites.submit(write)
+        let written = try await spanWrites.submit(write)
+        // Outside the batch, so that span writers never wait on status changes.
+        for request in written.revive {
+            _ = try? await transition(request)
+        }
+        var result = written.result
         // The batch reports rejections by position among the valid spans; map them back.
         result.rejected = rejected + result.rejected.map { RejectedSpan(index: positions[$0.index], error: $0.error) }
         result.rejected.sort { $0.index < $1.index }
@@ -48,15 +60,16 @@ extension PostgresStore {
     }
 
     /// Writes the spans of many calls in one statement: unknown attempts are rejected, resent spans are
-    /// skipped, attempts heard from get their heartbeat, and primary rewards land on their rollouts.
-    /// Attempts that were preparing or unresponsive then move to running.
+    /// skipped, attempts heard from get their heartbeat (and start running if they were preparing), and
+    /// primary rewards land on their rollouts. Unresponsive attempts heard from are revived afterwards.
     static func writeSpans(
-        _ writes: [SpanWrite], database: Database, transitions: Batcher<TransitionRequest, TransitionOutcome>
-    ) async throws(LightningError) -> [Result<AddSpansResult, LightningError>] {
+        _ writes: [SpanWrite], database: Database, events: EventBus
+    ) async throws(LightningError) -> [Result<SpanWriteResult, LightningError>] {
         let spans = writes.flatMap(\.spans)
-        let rows = try await database.query("add_spans", try spanInsertQuery(spans, rewards: writes.flatMap(\.rewards)))
+        let rows = try await database.execute("add_spans", try SpanInsertStatement(spans, rewards: writes.flatMap(\.rewards)))
         var known: [String: (rolloutID: String, status: AttemptStatus)] = [:]
         var inserted = Set<SpanKey>()
+        var started: [StoreEvent] = []
         try decode("add_spans") {
             for row in rows {
                 var reader = RowReader(row)
@@ -66,18 +79,20 @@ extension PostgresStore {
                 let value: String = try reader.next()
                 if kind == "a" {
                     known[attemptID] = (rolloutID, AttemptStatus(rawValue: value) ?? .running)
+                } else if kind == "r" {
+                    started.append(.rollout(RolloutChange(
+                        rolloutID: rolloutID, jobID: attemptID.isEmpty ? nil : attemptID, status: .running, finalReward: nil,
+                        mode: RolloutMode(rawValue: value) ?? .train
+                    )))
                 } else {
                     inserted.insert(SpanKey(rolloutID: rolloutID, attemptID: attemptID, spanID: value))
                 }
             }
         }
-        // Attempts heard from for the first time (or again, after silence) move to running.
-        let revived = known.filter { $0.value.status == .preparing || $0.value.status == .unresponsive }
-        for (attemptID, attempt) in revived.sorted(by: { $0.key < $1.key }) {
-            _ = try? await transitions.submit(TransitionRequest(rolloutID: attempt.rolloutID, attemptID: attemptID, kind: .alive(lease: nil)))
-        }
+        events.publish(started)
         return writes.map { write in
             var result = AddSpansResult(stored: 0, duplicates: 0, rejected: [])
+            var revive: [String: TransitionRequest] = [:]
             for (index, span) in write.spans.enumerated() {
                 guard let attempt = known[span.attemptID], attempt.rolloutID == span.rolloutID else {
                     result.rejected.append(RejectedSpan(
@@ -90,8 +105,12 @@ extension PostgresStore {
                 } else {
                     result.duplicates += 1
                 }
+                // Heard from again after silence: the attempt is revived through the lifecycle rules.
+                if attempt.status == .unresponsive {
+                    revive[span.attemptID] = TransitionRequest(rolloutID: span.rolloutID, attemptID: span.attemptID, kind: .alive(lease: nil))
+                }
             }
-            return .success(result)
+            return .success(SpanWriteResult(result: result, revive: Array(revive.values)))
         }
     }
 
@@ -100,10 +119,11 @@ extension PostgresStore {
         var attemptID: String
         var spanID: String
     }
+}
 
-    private static func spanInsertQuery(_ spans: [Span], rewards: [Double]) throws(LightningError) -> PostgresQuery {
-        try PostgresQuery(
-            """
+/// Writes a batch of spans; see `PostgresStore.writeSpans`.
+struct SpanInsertStatement: PreparedStatement {
+    static let sql = """
             WITH input AS (
                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                                      $8::text[], $9::text[], $10::int8[], $11::int8[], $12::text[], $13::text[], $14::text[],
@@ -117,35 +137,57 @@ extension PostgresStore {
                   AND a.rollout_id IN (SELECT DISTINCT rollout_id FROM input)
             ),
             heard AS (
-                -- Spans are heartbeats; writing one per second per attempt is enough for the watchdog.
-                UPDATE attempts a SET last_heartbeat_at = now() FROM known k
-                WHERE a.attempt_id = k.attempt_id AND k.status IN ('preparing', 'running', 'unresponsive')
-                  AND (k.last_heartbeat_at IS NULL OR k.last_heartbeat_at < now() - interval '1 second')
+                -- Spans are heartbeats (written at most once a second per attempt, enough for the watchdog).
+                -- The first sign of life also moves a preparing attempt to running, the rule of
+                -- RolloutLifecycle applied here because it is the hot path; the conditions read the
+                -- current row, so a concurrent change wins.
+                UPDATE attempts a SET last_heartbeat_at = now(), version = a.version + 1,
+                    status = CASE WHEN a.status = 'preparing' THEN 'running' ELSE a.status END
+                FROM known k
+                WHERE a.attempt_id = k.attempt_id AND a.status IN ('preparing', 'running', 'unresponsive')
+                  AND (a.status = 'preparing' OR a.last_heartbeat_at IS NULL OR a.last_heartbeat_at < now() - interval '1 second')
+                RETURNING a.rollout_id, a.sequence, k.status = 'preparing' AND a.status = 'running' AS started
             ),
             inserted AS (
                 INSERT INTO spans (rollout_id, attempt_id, span_id, trace_id, parent_span_id, name, kind, status_code,
                                    status_message, start_time_unix_nano, end_time_unix_nano, attributes, events, resource)
                 SELECT i.rollout_id, i.attempt_id, i.span_id, i.trace_id, NULLIF(i.parent_span_id, ''), i.name, i.kind,
-                       i.status_code, i.status_message, i.start_ns, i.end_ns, i.attributes::jsonb, i.events::jsonb, i.resource::jsonb
+                       i.status_code, i.status_message, i.start_ns, i.end_ns, i.attributes::json, i.events::json, i.resource::json
                 FROM input i JOIN known k ON k.attempt_id = i.attempt_id AND k.rollout_id = i.rollout_id
                 ORDER BY i.ord
                 ON CONFLICT (rollout_id, attempt_id, span_id) DO NOTHING
                 RETURNING rollout_id, attempt_id, span_id
             ),
-            rewarded AS (
-                UPDATE rollouts r SET final_reward = x.reward, updated_at = now()
-                FROM (
-                    SELECT DISTINCT ON (i.rollout_id) i.rollout_id, i.reward
-                    FROM input i JOIN inserted s ON s.rollout_id = i.rollout_id AND s.attempt_id = i.attempt_id AND s.span_id = i.span_id
-                    WHERE i.reward <> 'NaN'
-                    ORDER BY i.rollout_id, i.ord DESC
-                ) x
-                WHERE r.rollout_id = x.rollout_id
+            rewards AS (
+                SELECT DISTINCT ON (i.rollout_id) i.rollout_id, i.reward
+                FROM input i JOIN inserted s ON s.rollout_id = i.rollout_id AND s.attempt_id = i.attempt_id AND s.span_id = i.span_id
+                WHERE i.reward <> 'NaN'
+                ORDER BY i.rollout_id, i.ord DESC
+            ),
+            rollout_updates AS (
+                SELECT COALESCE(h.rollout_id, w.rollout_id) AS rollout_id, h.sequence AS started_sequence, w.reward
+                FROM (SELECT rollout_id, sequence FROM heard WHERE started) h FULL JOIN rewards w ON w.rollout_id = h.rollout_id
+            ),
+            changed_rollouts AS (
+                -- A started latest attempt moves its preparing rollout to running; primary rewards land here too.
+                UPDATE rollouts r SET
+                    status = CASE WHEN u.started_sequence = r.attempt_count AND r.status = 'preparing' THEN 'running' ELSE r.status END,
+                    version = r.version + CASE WHEN u.started_sequence = r.attempt_count AND r.status = 'preparing' THEN 1 ELSE 0 END,
+                    final_reward = COALESCE(u.reward, r.final_reward), updated_at = now()
+                FROM rollout_updates u WHERE r.rollout_id = u.rollout_id
+                RETURNING r.rollout_id, COALESCE(r.job_id, ''), r.mode, r.status = 'running' AND u.started_sequence = r.attempt_count AS started
             )
             SELECT 'a', rollout_id, attempt_id, status FROM known
             UNION ALL
             SELECT 's', rollout_id, attempt_id, span_id FROM inserted
-            """,
+            UNION ALL
+            SELECT 'r', c.rollout_id, c.coalesce, c.mode FROM changed_rollouts c WHERE c.started
+            """
+
+    let bindings: PostgresBindings
+
+    init(_ spans: [Span], rewards: [Double]) throws(LightningError) {
+        bindings = try Self.bind(
             spans.map(\.rolloutID),
             spans.map(\.attemptID),
             spans.map(\.spanID),

@@ -3,83 +3,86 @@ import LightningCore
 import PostgresNIO
 
 extension PostgresStore {
-    /// Applies a batch of status changes in one transaction: lock the rollouts (in id order) and then
-    /// the attempts, let `TransitionPlanner` decide, write what changed, and announce the changes.
+    /// Applies a batch of status changes without holding locks across round trips: read the rows with
+    /// their versions, let `TransitionPlanner` decide, then write with a compare-and-swap that locks the
+    /// rows (rollouts before attempts, each in id order) and applies a rollout's changes only if none of
+    /// the rows its plan read has changed since. Requests on rows that did change are planned again.
     static func applyTransitions(
         _ requests: [TransitionRequest], database: Database, events: EventBus
     ) async throws(LightningError) -> [Result<TransitionOutcome, LightningError>] {
-        let rolloutIDs = Array(Set(requests.map(\.rolloutID))).sorted()
-        let attemptIDs = requests.compactMap(\.attemptID)
-        let cancelled = requests.filter { $0.kind == .cancel }.map(\.rolloutID)
-        let lockRollouts = try PostgresQuery(
-            "SELECT \(Columns.rollout("r")), now() FROM rollouts r WHERE r.rollout_id = ANY($1) ORDER BY r.rollout_id FOR UPDATE",
-            rolloutIDs
-        )
-        let lockAttempts = try PostgresQuery(
-            """
-            SELECT \(Columns.attempt("a")) FROM attempts a JOIN rollouts r ON r.rollout_id = a.rollout_id
-            WHERE a.attempt_id = ANY($1) OR (a.rollout_id = ANY($2) AND a.sequence = r.attempt_count)
-            ORDER BY a.attempt_id FOR UPDATE OF a
-            """,
-            attemptIDs, cancelled
-        )
-        let plan = try await database.transaction("update_attempt") { [logger = database.logger] connection in
-            var rollouts: [String: Rollout] = [:]
-            var now = Date()
-            for row in try await connection.query(lockRollouts, logger: logger).collect() {
-                var reader = RowReader(row)
-                let rollout = try reader.rollout()
-                rollouts[rollout.rolloutID] = rollout
-                now = try reader.next(Date.self)
+        var results = [Result<TransitionOutcome, LightningError>?](repeating: nil, count: requests.count)
+        var pending = Array(requests.indices)
+        for round in 1...8 where !pending.isEmpty {
+            let batch = pending.map { requests[$0] }
+            let snapshot = try await readForTransition(batch, database: database)
+            let plan = TransitionPlanner.plan(batch, rollouts: snapshot.rollouts, attempts: snapshot.attempts, now: snapshot.now)
+            let applied = try await compareAndSwap(plan, snapshot: snapshot, database: database)
+            events.publish(plan.changes.filter { applied.contains($0.rolloutID) }.map { .rollout($0) })
+            var retry: [Int] = []
+            for (position, index) in pending.enumerated() {
+                let rolloutID = requests[index].rolloutID
+                if plan.touched(rolloutID) && !applied.contains(rolloutID) && round < 8 {
+                    retry.append(index)
+                } else if plan.touched(rolloutID) && !applied.contains(rolloutID) {
+                    results[index] = .failure(LightningError(.unavailable, "rollout \(rolloutID) kept changing under concurrent writers; retry"))
+                } else {
+                    results[index] = plan.results[position]
+                }
             }
-            var attempts: [String: Attempt] = [:]
-            for row in try await connection.query(lockAttempts, logger: logger).collect() {
-                var reader = RowReader(row)
-                let attempt = try reader.attempt()
-                attempts[attempt.attemptID] = attempt
-            }
-            let plan = TransitionPlanner.plan(requests, rollouts: rollouts, attempts: attempts, now: now)
-            if !plan.rollouts.isEmpty || !plan.attempts.isEmpty {
-                try await connection.query(try writeQuery(plan), logger: logger)
-            }
-            return plan
+            pending = retry
         }
-        events.publish(plan.changes.map { .rollout($0) })
-        return plan.results
+        return results.map { $0 ?? .failure(LightningError(.internal, "a transition was not decided")) }
     }
 
-    /// One statement that writes the changed rollouts and attempts and frees the workers of ended attempts.
-    private static func writeQuery(_ plan: TransitionPlan) throws(LightningError) -> PostgresQuery {
+    /// The rows a batch of transitions reads, with their versions, as of one moment.
+    struct TransitionSnapshot: Sendable {
+        var rollouts: [String: Rollout] = [:]
+        var attempts: [String: Attempt] = [:]
+        var rolloutVersions: [String: Int64] = [:]
+        var attemptVersions: [String: Int64] = [:]
+        var now = Date()
+    }
+
+    private static func readForTransition(_ requests: [TransitionRequest], database: Database) async throws(LightningError) -> TransitionSnapshot {
+        let rows = try await database.execute("update_attempt", try TransitionReadStatement(requests))
+        return try decode("update_attempt") {
+            var snapshot = TransitionSnapshot()
+            for row in rows {
+                var reader = RowReader(row)
+                let rollout = try reader.rollout()
+                snapshot.rollouts[rollout.rolloutID] = rollout
+                snapshot.rolloutVersions[rollout.rolloutID] = try reader.next(Int64.self)
+                snapshot.now = try reader.next(Date.self)
+                guard !reader.nextIsNull else { continue }
+                let attempt = try reader.attempt()
+                snapshot.attempts[attempt.attemptID] = attempt
+                snapshot.attemptVersions[attempt.attemptID] = try reader.next(Int64.self)
+            }
+            return snapshot
+        }
+    }
+
+    /// Writes the plan's changes for each rollout whose rows still have the versions that were read;
+    /// returns the rollouts whose changes were applied.
+    private static func compareAndSwap(
+        _ plan: TransitionPlan, snapshot: TransitionSnapshot, database: Database
+    ) async throws(LightningError) -> Set<String> {
+        let groups = Set(plan.rollouts.keys).union(plan.attempts.values.map(\.rolloutID))
+        guard !groups.isEmpty else { return [] }
+        let readAttempts = snapshot.attempts.values.filter { groups.contains($0.rolloutID) }
         let none = Date(timeIntervalSince1970: 0)
         let rollouts = Array(plan.rollouts.values)
         let attempts = Array(plan.attempts.values)
-        return try PostgresQuery(
-            """
-            WITH changed_rollouts AS (
-                UPDATE rollouts r SET status = u.status, updated_at = u.updated_at, ended_at = NULLIF(u.ended_at, 'epoch')
-                FROM UNNEST($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS u(rollout_id, status, updated_at, ended_at)
-                WHERE r.rollout_id = u.rollout_id
-            ),
-            changed_attempts AS (
-                UPDATE attempts a SET status = u.status, last_heartbeat_at = NULLIF(u.heartbeat, 'epoch'),
-                    ended_at = NULLIF(u.ended_at, 'epoch'), error = NULLIF(u.error, '')
-                FROM UNNEST($5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::text[])
-                    AS u(attempt_id, status, heartbeat, ended_at, error)
-                WHERE a.attempt_id = u.attempt_id
-            )
-            UPDATE workers SET current_attempt_id = NULL, current_rollout_id = NULL WHERE current_attempt_id = ANY($10)
-            """,
-            rollouts.map(\.rolloutID),
-            rollouts.map(\.status.rawValue),
-            rollouts.map(\.updatedAt),
-            rollouts.map { $0.endedAt ?? none },
-            attempts.map(\.attemptID),
-            attempts.map(\.status.rawValue),
-            attempts.map { $0.lastHeartbeatAt ?? none },
-            attempts.map { $0.endedAt ?? none },
-            attempts.map { $0.error ?? "" },
+        let statement = try CompareAndSwapStatement(
+            groups.sorted(), groups.sorted().map { snapshot.rolloutVersions[$0] ?? -1 },
+            readAttempts.map(\.attemptID), readAttempts.map { snapshot.attemptVersions[$0.attemptID] ?? -1 },
+            rollouts.map(\.rolloutID), rollouts.map(\.status.rawValue), rollouts.map(\.updatedAt), rollouts.map { $0.endedAt ?? none },
+            attempts.map(\.attemptID), attempts.map(\.status.rawValue), attempts.map { $0.lastHeartbeatAt ?? none },
+            attempts.map { $0.endedAt ?? none }, attempts.map { $0.error ?? "" },
             attempts.filter(\.status.isTerminal).map(\.attemptID)
         )
+        let rows = try await database.execute("update_attempt", statement)
+        return try decode("update_attempt") { Set(try rows.map { try $0.decode(String.self) }) }
     }
 
     /// Submits one transition to the batcher and returns its outcome.
@@ -121,5 +124,67 @@ extension PostgresStore {
             return try await transition(TransitionRequest(rolloutID: rolloutID, attemptID: nil, kind: .cancel)).rollout
         }
         return try await getRollout(rolloutID: rolloutID).rollout
+    }
+}
+
+/// Reads the rows a batch of transitions needs, with their versions: the rollouts, the named attempts,
+/// and the latest attempt of rollouts being cancelled.
+struct TransitionReadStatement: PreparedStatement {
+    static let sql = """
+            SELECT \(Columns.rollout("r")), r.version, now(), \(Columns.attempt("a")), a.version
+            FROM rollouts r LEFT JOIN attempts a ON a.rollout_id = r.rollout_id
+                AND (a.attempt_id = ANY($2) OR (r.rollout_id = ANY($3) AND a.sequence = r.attempt_count))
+            WHERE r.rollout_id = ANY($1)
+            """
+    let bindings: PostgresBindings
+
+    init(_ requests: [TransitionRequest]) throws(LightningError) {
+        bindings = try Self.bind(
+            Array(Set(requests.map(\.rolloutID))), requests.compactMap(\.attemptID),
+            requests.filter { $0.kind == .cancel }.map(\.rolloutID)
+        )
+    }
+}
+
+/// Writes a transition plan for the rollouts whose rows still carry the versions that were read.
+struct CompareAndSwapStatement: PreparedStatement {
+    static let sql = """
+            WITH locked_rollouts AS (
+                SELECT r.rollout_id, r.version = e.version AS same
+                FROM rollouts r JOIN UNNEST($1::text[], $2::int8[]) AS e(rollout_id, version) ON e.rollout_id = r.rollout_id
+                ORDER BY r.rollout_id FOR UPDATE OF r
+            ),
+            locked_attempts AS (
+                SELECT a.rollout_id, a.version = e.version AS same
+                FROM attempts a JOIN UNNEST($3::text[], $4::int8[]) AS e(attempt_id, version) ON e.attempt_id = a.attempt_id
+                ORDER BY a.attempt_id FOR UPDATE OF a
+            ),
+            good AS (
+                SELECT rollout_id FROM locked_rollouts WHERE same
+                EXCEPT SELECT rollout_id FROM locked_attempts WHERE NOT same
+            ),
+            changed_rollouts AS (
+                UPDATE rollouts r SET status = u.status, updated_at = u.updated_at, ended_at = NULLIF(u.ended_at, 'epoch'),
+                    version = r.version + 1
+                FROM UNNEST($5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[]) AS u(rollout_id, status, updated_at, ended_at)
+                WHERE r.rollout_id = u.rollout_id AND r.rollout_id IN (SELECT rollout_id FROM good)
+            ),
+            changed_attempts AS (
+                UPDATE attempts a SET status = u.status, last_heartbeat_at = NULLIF(u.heartbeat, 'epoch'),
+                    ended_at = NULLIF(u.ended_at, 'epoch'), error = NULLIF(u.error, ''), version = a.version + 1
+                FROM UNNEST($9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::text[])
+                    AS u(attempt_id, status, heartbeat, ended_at, error)
+                WHERE a.attempt_id = u.attempt_id AND a.rollout_id IN (SELECT rollout_id FROM good)
+            ),
+            freed AS (
+                UPDATE workers SET current_attempt_id = NULL, current_rollout_id = NULL
+                WHERE current_attempt_id = ANY($14) AND current_rollout_id IN (SELECT rollout_id FROM good)
+            )
+            SELECT rollout_id FROM good
+            """
+    let bindings: PostgresBindings
+
+    init(_ parameters: any PostgresThrowingDynamicTypeEncodable...) throws(LightningError) {
+        bindings = try bindParameters(parameters)
     }
 }

@@ -13,7 +13,7 @@ public final class PostgresStore: Sendable {
     let logger: Logger
     let events: EventBus
     let transitions: Batcher<TransitionRequest, TransitionOutcome>
-    let spanWrites: Batcher<SpanWrite, AddSpansResult>
+    let spanWrites: Batcher<SpanWrite, SpanWriteResult>
     let dispatcher: DequeueDispatcher
     let waiters: RolloutWaiters
 
@@ -32,7 +32,7 @@ public final class PostgresStore: Sendable {
         self.transitions = transitions
         self.spanWrites = Batcher(name: "spans", maxBatch: options.spanBatchRequests, workers: options.spanWriters) { writes in
             await isolatingFailures(writes) { (batch) throws(LightningError) in
-                try await PostgresStore.writeSpans(batch, database: database, transitions: transitions)
+                try await PostgresStore.writeSpans(batch, database: database, events: events)
             }
         }
         self.dispatcher = DequeueDispatcher(database: database, events: events, pollInterval: options.pollInterval, logger: logger)
@@ -44,7 +44,7 @@ public final class PostgresStore: Sendable {
         try await Migrations.apply(database)
     }
 
-    /// Runs the batchers, the dequeue dispatcher, the rollout waiters and the watchdog until cancelled.
+    /// Runs the batchers, the dequeue dispatcher, the rollout waiters, the watchdog and the analyzer until cancelled.
     public func runBackgroundWork() async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.transitions.run() }
@@ -52,6 +52,7 @@ public final class PostgresStore: Sendable {
             group.addTask { await self.dispatcher.run() }
             group.addTask { await self.waiters.run() }
             group.addTask { await self.runWatchdog() }
+            group.addTask { await self.runAnalyzer() }
         }
     }
 }

@@ -19,9 +19,15 @@ struct RowReader {
     }
 
     mutating func skip(_ count: Int) { index += count }
+
+    /// Whether the next column is NULL (a LEFT JOIN that found nothing).
+    var nextIsNull: Bool { row[index].bytes == nil }
 }
 
 enum Columns {
+    /// How many columns `rollout(_:)` lists.
+    static let rolloutCount = 17
+
     static func rollout(_ alias: String) -> String {
         let columns = [
             "rollout_id", "job_id", "input::text", "mode", "group_key", "resources_id", "status", "timeout_seconds",

@@ -139,8 +139,7 @@ final class DequeueDispatcher: Sendable {
         var served: [UInt64: Result<ClaimedRollout?, any Error>] = [:]
         if !batch.isEmpty {
             do {
-                let query = try Claims.query(batch.map(\.request))
-                let claimed = try Claims.read(try await database.query("dequeue_rollout", query))
+                let claimed = try Claims.read(try await database.execute("dequeue_rollout", try ClaimStatement(batch.map(\.request))))
                 for (waiter, claim) in zip(batch, claimed) { served[waiter.id] = .success(claim) }
                 if claimed.count == batch.count { signal { $0.queueChanged = true } }
                 if !claimed.isEmpty {
@@ -154,9 +153,12 @@ final class DequeueDispatcher: Sendable {
             }
         }
         let now = ContinuousClock.now
+        let batchIDs = Set(batch.map(\.id))
         let finished = state.withLock { state -> [(Waiter, Result<ClaimedRollout?, any Error>)] in
             var finished: [(Waiter, Result<ClaimedRollout?, any Error>)] = []
             state.waiters.removeAll { waiter in
+                // A waiter that arrived during this claim has not had its chance yet.
+                guard waiter.tried || batchIDs.contains(waiter.id) else { return false }
                 switch served[waiter.id] {
                 case .success(let claim?)?:
                     finished.append((waiter, .success(claim)))
@@ -170,7 +172,6 @@ final class DequeueDispatcher: Sendable {
                     return true
                 }
             }
-            let batchIDs = Set(batch.map(\.id))
             for index in state.waiters.indices where batchIDs.contains(state.waiters[index].id) {
                 state.waiters[index].tried = true
             }

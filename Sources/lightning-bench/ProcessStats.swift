@@ -61,3 +61,18 @@ struct Latencies {
         return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
     }
 }
+
+/// xorshift64*: a cheap generator for the benchmark's own choices, so that the simulated runners do not
+/// spend their CPU on system calls for randomness.
+struct FastRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed == 0 ? 1 : seed }
+
+    mutating func next() -> UInt64 {
+        state ^= state >> 12
+        state ^= state << 25
+        state ^= state >> 27
+        return state &* 0x2545_F491_4F6C_DD1D
+    }
+}

@@ -72,7 +72,7 @@ struct StoreBenchmark: AsyncParsableCommand {
             results.addSpans.percentile(0.99), storeCPU / Double(rollouts) * 1000, pgCPU / Double(rollouts) * 1000, peak
         )
         print(row)
-        print(String(format: "finish p50 / p99: %.2f / %.2f ms, wall %.1f s", results.finish.percentile(0.5), results.finish.percentile(0.99), seconds))
+        FileHandle.standardError.write(Data(String(format: "finish p50 / p99: %.2f / %.2f ms, wall %.1f s\n", results.finish.percentile(0.5), results.finish.percentile(0.99), seconds).utf8))
         if let output {
             let handle = FileHandle(forWritingAtPath: output) ?? {
                 FileManager.default.createFile(atPath: output, contents: nil)
@@ -102,7 +102,7 @@ struct StoreBenchmark: AsyncParsableCommand {
     /// One simulated runner: claim, send the spans batch by batch, finish; until the queue is empty.
     static func runner(id: Int, client: StoreClient, shape: Workload, pool: AttributePool) async throws -> RunnerResult {
         var result = RunnerResult()
-        var random = SystemRandomNumberGenerator()
+        var random = FastRandom(seed: UInt64(id) &* 0x9E37_79B9_7F4A_7C15 | 1)
         let clock = ContinuousClock()
         while true {
             var start = clock.now

@@ -59,7 +59,10 @@ public final class StoreApplication: Sendable {
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger
         )
-        try await services.run()
+        // The store's tasks run on the database's event loop (their child tasks inherit the preference).
+        try await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop: database.eventLoop)) {
+            try await services.run()
+        }
     }
 
     /// Retries the migrations with back-off until the database answers.

@@ -6,7 +6,7 @@ import PostgresNIO
 struct ClaimRequest: Sendable {
     var workerID: String
     var attemptID = Identifier.attempt()
-    var lease = UInt64.random(in: 1 ... .max)
+    var lease = Identifier.random64() | 1
 
     init(workerID: String) {
         self.workerID = workerID

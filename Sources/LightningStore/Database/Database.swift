@@ -1,5 +1,7 @@
 import LightningCore
 import Logging
+import NIOCore
+import NIOPosix
 import PostgresNIO
 
 /// The store's PostgreSQL access: a connection pool, a deadline on every operation (so calls fail with
@@ -9,9 +11,15 @@ public final class Database: Sendable {
     let client: PostgresClient
     let logger: Logger
     let timeout: Duration
+    /// The one event loop every connection of this pool runs on; see `EventLoopTaskExecutor`.
+    let eventLoop: any EventLoop
 
     public init(url: String, maxConnections: Int = 16, timeout: Duration = .seconds(10), logger: Logger) throws(LightningError) {
-        self.client = PostgresClient(configuration: try DatabaseURL.configuration(url, maxConnections: maxConnections), backgroundLogger: logger)
+        let group = MultiThreadedEventLoopGroup.singletonOneThread
+        self.eventLoop = group.next()
+        self.client = PostgresClient(
+            configuration: try DatabaseURL.configuration(url, maxConnections: maxConnections), eventLoopGroup: group, backgroundLogger: logger
+        )
         self.logger = logger
         self.timeout = timeout
     }
@@ -94,4 +102,9 @@ extension PostgresRowSequence {
         for try await row in self { rows.append(row) }
         return rows
     }
+}
+
+extension MultiThreadedEventLoopGroup {
+    /// A process-wide group of one thread for the store's database connections and tasks.
+    static let singletonOneThread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 }

@@ -37,6 +37,8 @@ final class SocketLoop: Sendable {
         var receivingPaused = false
         var started = false
         var stopping = false
+        /// The loop is (about to be) blocked in zmq_poll and needs the eventfd to notice new work.
+        var sleeping = false
     }
 
     private let name: String
@@ -76,18 +78,23 @@ final class SocketLoop: Sendable {
 
     /// Queues a message for sending; safe from any thread.
     func send(_ frames: [[UInt8]], deadline: ContinuousClock.Instant? = nil) {
-        let accepted = state.withLock { state -> Bool in
+        let wake = state.withLock { state -> Bool in
             guard !state.stopping else { return false }
             state.outbox.append(Outgoing(frames: frames, deadline: deadline))
-            return true
+            // A busy loop picks the message up on its next turn; only a sleeping one needs the system call.
+            defer { state.sleeping = false }
+            return state.sleeping
         }
-        if accepted { wakeup.signal() }
+        if wake { wakeup.signal() }
     }
 
     /// Stops or resumes reading from the socket: the server's back-pressure when too much is in flight.
     func setReceivingPaused(_ paused: Bool) {
         let changed = state.withLock { state -> Bool in
-            defer { state.receivingPaused = paused }
+            defer {
+                state.receivingPaused = paused
+                state.sleeping = false
+            }
             return state.receivingPaused != paused
         }
         if changed { wakeup.signal() }
@@ -96,7 +103,10 @@ final class SocketLoop: Sendable {
     /// Sends what is queued, then closes the socket and ends the thread; waits for it.
     func stop() {
         let first = state.withLock { state -> Bool in
-            defer { state.stopping = true }
+            defer {
+                state.stopping = true
+                state.sleeping = false
+            }
             return state.started && !state.stopping
         }
         guard first else { return }
@@ -151,7 +161,14 @@ final class SocketLoop: Sendable {
                 zmq_pollitem_t(socket: socket.raw, fd: 0, events: events, revents: 0),
                 zmq_pollitem_t(socket: nil, fd: wakeup.descriptor, events: Int16(ZMQ_POLLIN), revents: 0),
             ]
-            let ready = zmq_poll(&items, 2, timeoutMilliseconds)
+            // Announce the sleep, unless work arrived meanwhile: then go round again without sleeping.
+            let idle = state.withLock { state -> Bool in
+                guard state.outbox.isEmpty, !state.stopping, state.receivingPaused == paused else { return false }
+                state.sleeping = true
+                return true
+            }
+            let ready = zmq_poll(&items, 2, idle ? timeoutMilliseconds : 0)
+            state.withLock { $0.sleeping = false }
             if ready < 0 {
                 let error = ZMQError.last("zmq_poll")
                 if error.isInterrupted { continue }

@@ -13,8 +13,10 @@ extension PostgresStore {
                 for suspect in suspects {
                     _ = try? await transition(suspect)
                 }
-            } catch {
+            } catch where !Task.isCancelled {
                 logger.warning("watchdog pass failed", metadata: ["store.error": "\(error)"])
+            } catch {
+                return
             }
             try? await Task.sleep(for: options.watchdogInterval)
         }

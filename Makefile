@@ -38,6 +38,9 @@ proto: $(PROTOC_GEN_SWIFT)
 	rm -f Sources/LightningWire/Generated/*.pb.swift
 	protoc --plugin=$(PROTOC_GEN_SWIFT) --swift_opt=Visibility=Public --swift_opt=FileNaming=PathToUnderscores \
 	  --swift_out=Sources/LightningWire/Generated -I Protos Protos/lightning/v1/*.proto
+	rm -f Sources/LightningStore/OTLP/Generated/*.pb.swift
+	protoc --plugin=$(PROTOC_GEN_SWIFT) --swift_opt=Visibility=Internal --swift_opt=FileNaming=PathToUnderscores \
+	  --swift_out=Sources/LightningStore/OTLP/Generated -I Protos Protos/otlp/v1/*.proto
 
 $(PROTOC_GEN_SWIFT):
 	mkdir -p .tools

@@ -36,6 +36,7 @@ let package = Package(
         // C libraries, each behind one small system-library target.
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Libraries that hold the logic.
         .target(
@@ -54,7 +55,8 @@ let package = Package(
         .target(
             name: "LightningStore",
             dependencies: [
-                "LightningWire", "LightningCore",
+                "LightningWire", "LightningCore", "CZlib",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -3,6 +3,7 @@
 # and stops PostgreSQL whatever the outcome.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/python-deps.sh
 scripts/pg.sh start
 trap 'scripts/pg.sh stop' EXIT
 export DATABASE_URL=${DATABASE_URL:-$(scripts/pg.sh url)}

@@ -47,6 +47,9 @@ struct LightningStoreCommand: AsyncParsableCommand {
     @Option(help: "Client public keys allowed in, comma-separated Z85 [env: LIGHTNING_CURVE_ALLOWED_KEYS]")
     var curveAllowedKeys: String?
 
+    @Option(help: "Bearer API key required on OTLP exports [env: LIGHTNING_API_KEY]")
+    var apiKey: String?
+
     @Option(help: "trace, debug, info, notice, warning or error [env: LIGHTNING_LOG_LEVEL]")
     var logLevel = Environment.string("LIGHTNING_LOG_LEVEL", default: "info")
 
@@ -65,6 +68,7 @@ struct LightningStoreCommand: AsyncParsableCommand {
         configuration.server.security = try curveSecurity()
         configuration.httpHost = httpHost
         configuration.httpPort = httpPort
+        configuration.apiKey = apiKey ?? Environment.string("LIGHTNING_API_KEY")
         configuration.options.workerLostSeconds = workerLostSeconds
         configuration.options.watchdogInterval = .milliseconds(Int64(watchdogInterval * 1000))
 

@@ -31,7 +31,7 @@ public final class StoreApplication: Sendable {
         let port = Locked<Int?>(nil)
         httpPort = port
         http = Application(
-            router: StoreHTTP.router(database: database, metricsText: metricsText),
+            router: StoreHTTP.router(database: database, store: store, configuration: configuration, metricsText: metricsText),
             configuration: ApplicationConfiguration(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "lightning-store"),
             onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } },
             logger: logger

@@ -13,6 +13,8 @@ public struct StoreConfiguration: Sendable {
     /// `LIGHTNING_HTTP_HOST`, `LIGHTNING_HTTP_PORT`: health, metrics, OTLP.
     public var httpHost = "0.0.0.0"
     public var httpPort = 4318
+    /// `LIGHTNING_API_KEY`: when set, OTLP exports must carry `Authorization: Bearer <key>`.
+    public var apiKey: String?
     public var options = StoreOptions()
 
     public init() {}

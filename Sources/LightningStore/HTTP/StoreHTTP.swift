@@ -8,8 +8,18 @@ import PostgresNIO
 /// The store's HTTP side: health and Prometheus metrics (and, in their issues, OTLP ingest and the
 /// dashboard), on one port.
 enum StoreHTTP {
-    static func router(database: Database, metricsText: (@Sendable () -> String)?) -> Router<BasicRequestContext> {
+    static func router(
+        database: Database, store: any LightningStoreAPI, configuration: StoreConfiguration, metricsText: (@Sendable () -> String)?
+    ) -> Router<BasicRequestContext> {
         let router = Router()
+        let receiver = OTLPReceiver(store: store, maxBodyBytes: configuration.server.maxMessageBytes)
+        let apiKey = configuration.apiKey
+        router.post("/v1/traces") { request, _ -> Response in
+            if let apiKey, request.headers[.authorization] != "Bearer \(apiKey)" {
+                return receiver.failure(.unauthorized, "a valid bearer API key is required", .json)
+            }
+            return await receiver.export(request)
+        }
         router.get("/livez") { _, _ in "ok\n" }
         router.get("/healthz") { _, _ -> Response in
             do {

@@ -81,9 +81,13 @@ let package = Package(
             swiftSettings: numericSettings
         ),
         .target(
+            name: "LightningOpenAI",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LightningAlgorithm",
             dependencies: [
-                "LightningModel", "LightningCore",
+                "LightningModel", "LightningCore", "LightningClient", "LightningOpenAI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -117,7 +121,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "lightning-algorithm",
-            dependencies: ["LightningAlgorithm", "LightningServices"],
+            dependencies: [
+                "LightningAlgorithm", "LightningModel", "LightningServices",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -129,7 +136,7 @@ let package = Package(
         .executableTarget(
             name: "lightning-bench",
             dependencies: [
-                "LightningClient", "LightningCore", "LightningWire",
+                "LightningClient", "LightningCore", "LightningWire", "LightningModel", "LightningAlgorithm",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -155,13 +162,14 @@ let package = Package(
         ),
         .testTarget(
             name: "LightningAlgorithmTests",
-            dependencies: ["LightningAlgorithm", "LightningModel"],
+            dependencies: ["LightningAlgorithm", "LightningModel", "LightningOpenAI", "LightningCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "LightningStore", "LightningClient", "LightningWire", "LightningCore",
+                "LightningStore", "LightningClient", "LightningWire", "LightningCore", "LightningAlgorithm", "LightningModel",
+                "LightningOpenAI",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings

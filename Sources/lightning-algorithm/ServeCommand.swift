@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import LightningAlgorithm
+import LightningModel
+import LightningServices
+import Logging
+import ServiceLifecycle
+
+/// `lightning-algorithm serve`: the model host alone, serving a checkpoint or a freshly initialised model.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve a model over the OpenAI-compatible HTTP API, recording calls under rollout URLs in the store."
+    )
+
+    @Option(help: "Checkpoint file to serve [env: LIGHTNING_CHECKPOINT]; without it a fresh model of --size")
+    var checkpoint: String?
+
+    @Option(help: "Model size S or M for a fresh model [env: LIGHTNING_MODEL_SIZE]")
+    var size = Environment.string("LIGHTNING_MODEL_SIZE", default: "S")
+
+    @Option(help: "Seed of a fresh model's weights [env: LIGHTNING_MODEL_SEED]")
+    var seed = Environment.int("LIGHTNING_MODEL_SEED", default: 0)
+
+    @Option(help: "Address to listen on [env: LIGHTNING_MODEL_HOST]")
+    var host = Environment.string("LIGHTNING_MODEL_HOST", default: "0.0.0.0")
+
+    @Option(help: "HTTP port [env: LIGHTNING_MODEL_PORT]")
+    var port = Environment.int("LIGHTNING_MODEL_PORT", default: 8000)
+
+    @Option(help: "Model name clients send [env: LIGHTNING_MODEL_NAME] (default lightning-s or lightning-m)")
+    var modelName: String?
+
+    @Option(help: "Require 'Authorization: Bearer <key>' [env: LIGHTNING_API_KEY] (default: no key)")
+    var apiKey: String?
+
+    @Option(help: "Store endpoint, e.g. tcp://127.0.0.1:5555 [env: LIGHTNING_STORE]; enables call recording")
+    var store: String?
+
+    @Option(help: "Compute threads of the engine [env: LIGHTNING_MODEL_THREADS] (default: the number of cores)")
+    var threads = ComputeThreads.defaultWorkers
+
+    @Option(help: "Sequences decoded at once, the largest n [env: LIGHTNING_MAX_SEQUENCES]")
+    var maxSequences = Environment.int("LIGHTNING_MAX_SEQUENCES", default: 64)
+
+    @Option(help: "trace, debug, info, notice, warning or error [env: LIGHTNING_LOG_LEVEL]")
+    var logLevel = Environment.string("LIGHTNING_LOG_LEVEL", default: "info")
+
+    func run() async throws {
+        ServiceSetup.bootstrapLogging(level: logLevel)
+        let registry = ServiceSetup.bootstrapMetrics()
+        let logger = Logger(label: "lightning-algorithm")
+        let (weights, version) = try loadWeights(logger: logger)
+        let engine = try GenerationEngine(weights: weights, version: version,
+                                          configuration: .init(maxSequences: maxSequences, threads: threads))
+        var configuration = ModelHostConfiguration(host: host, port: port, apiKey: apiKey ?? Environment.string("LIGHTNING_API_KEY"))
+        configuration.modelName = modelName ?? Environment.string("LIGHTNING_MODEL_NAME") ?? ModelHostConfiguration.defaultModelName(for: weights.config)
+
+        var services: [any Service] = []
+        var recorder: StoreCallRecorder?
+        if let endpoint = store ?? Environment.string("LIGHTNING_STORE") {
+            recorder = try StoreCallRecorder.connecting(to: endpoint, logger: logger)
+            services.append(recorder!)
+            logger.info("recording calls under /rollout/… in the store", metadata: ["store.endpoint": "\(endpoint)"])
+        } else {
+            logger.notice("no --store: calls under /rollout/{rollout_id}/attempt/{attempt_id}/v1 are served but not recorded")
+        }
+        let host = ModelHost(engine: engine, configuration: configuration, recorder: recorder,
+                             metricsText: { registry.emitToString() }, logger: logger)
+        services.append(host)  // last: on shutdown it stops first, then the recorder flushes
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+        await engine.shutdown()
+        logger.info("model host stopped")
+    }
+
+    private func loadWeights(logger: Logger) throws -> (ModelWeights, Int) {
+        if let path = checkpoint ?? Environment.string("LIGHTNING_CHECKPOINT") {
+            do {
+                let checkpoint = try Checkpoint.read(from: URL(fileURLWithPath: path))
+                logger.info("serving a checkpoint", metadata: ["model.checkpoint": "\(path)", "model.version": "\(checkpoint.version)"])
+                return (checkpoint.weights, checkpoint.version)
+            } catch {
+                throw ValidationError("refusing to serve \(path): \(error.code.rawValue): \(error.message)")
+            }
+        }
+        guard let config = ModelConfig.named(size) else { throw ValidationError("--size must be S or M, got '\(size)'") }
+        logger.info("serving a freshly initialised model", metadata: ["model.size": "\(size.uppercased())", "model.seed": "\(seed)"])
+        return (try ModelWeights(config: config, seed: UInt64(bitPattern: Int64(seed))), 0)
+    }
+}

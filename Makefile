@@ -5,7 +5,7 @@ PG_URL := $(shell scripts/pg.sh url)
 SWIFT_TEST_FLAGS ?=
 PROTOC_GEN_SWIFT := .tools/swift-protobuf/.build/release/protoc-gen-swift
 
-.PHONY: deps build release test test-only pg-start pg-stop proto run stop bench-store clean
+.PHONY: deps build release test test-only pg-start pg-stop proto run stop bench-store bench-model clean
 
 deps:
 	@scripts/install-deps.sh
@@ -49,6 +49,10 @@ $(PROTOC_GEN_SWIFT):
 
 bench-store: deps
 	@scripts/bench-store.sh
+
+# Model training and decoding against JAX on CPU, sgemm rate, HTTP overhead, peak memory.
+bench-model: deps
+	@scripts/bench-model.sh
 
 clean:
 	rm -rf .build .build-*

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import Metrics
+import NIOCore
 
 /// Answers every failure in the OpenAI error shape (router 404s and body-size limits included) and
 /// counts requests by endpoint and status.
@@ -15,6 +16,9 @@ struct ErrorAndMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as APIError {
             response = HostJSON.response(error.body, status: error.status)
+        } catch is NIOTooManyBytesError {
+            let tooLarge = APIError(.contentTooLarge, code: "request_too_large", "the request body is larger than the host accepts")
+            response = HostJSON.response(tooLarge.body, status: tooLarge.status)
         } catch let error as HTTPError {
             response = HostJSON.response(Self.translate(error).body, status: error.status)
         } catch {

@@ -9,12 +9,8 @@ extension ModelHost {
         var request = request
         let body = try await request.collectBody(upTo: configuration.maxRequestBytes)
         let call = switch kind {
-        case .chat: try ServingCall(chat: APIError.decode(ChatCompletionRequest.self, from: body), limits: limits)
-        case .textCompletion: try ServingCall(completion: APIError.decode(CompletionRequest.self, from: body), limits: limits)
-        }
-        guard call.model == configuration.modelName else {
-            throw APIError(.notFound, code: "model_not_found", param: "model",
-                           "the model '\(call.model)' does not exist; this host serves '\(configuration.modelName)'")
+        case .chat: try ServingCall(chat: requireModel(APIError.decode(ChatCompletionRequest.self, from: body)), limits: limits)
+        case .textCompletion: try ServingCall(completion: requireModel(APIError.decode(CompletionRequest.self, from: body)), limits: limits)
         }
         let target = recording ? try RolloutTarget(request: request, context: context, user: call.user) : nil
         let header = ResponseHeader(kind: kind, model: configuration.modelName)
@@ -34,6 +30,15 @@ extension ModelHost {
         case .chat: return HostJSON.response(ResponseBuilder.chat(call, result, header: header))
         case .textCompletion: return HostJSON.response(ResponseBuilder.completion(call, result, header: header))
         }
+    }
+
+    /// The request, if it names the served model (checked before its content, as OpenAI does).
+    private func requireModel<R: ModelNamed>(_ request: R) throws(APIError) -> R {
+        guard request.model == configuration.modelName else {
+            throw APIError(.notFound, code: "model_not_found", param: "model",
+                           "the model '\(request.model)' does not exist; this host serves '\(configuration.modelName)'")
+        }
+        return request
     }
 
     /// A server-sent-event response. A client that goes away fails the next write, which ends the loop
@@ -93,3 +98,11 @@ extension ModelHost {
         metrics.recordedCalls.increment()
     }
 }
+
+/// A request that names a model.
+protocol ModelNamed {
+    var model: String { get }
+}
+
+extension ChatCompletionRequest: ModelNamed {}
+extension CompletionRequest: ModelNamed {}

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import LightningAlgorithm
 import LightningModel
 import LightningServices
@@ -50,42 +49,27 @@ struct ServeCommand: AsyncParsableCommand {
         ServiceSetup.bootstrapLogging(level: logLevel)
         let registry = ServiceSetup.bootstrapMetrics()
         let logger = Logger(label: "lightning-algorithm")
-        let (weights, version) = try loadWeights(logger: logger)
-        let engine = try GenerationEngine(weights: weights, version: version,
+        let model = try ServedModel.load(checkpoint: checkpoint ?? Environment.string("LIGHTNING_CHECKPOINT"), size: size, seed: seed)
+        logger.info("serving \(model.origin)", metadata: ["model.version": "\(model.version)"])
+        let engine = try GenerationEngine(weights: model.weights, version: model.version,
                                           configuration: .init(maxSequences: maxSequences, threads: threads))
         var configuration = ModelHostConfiguration(host: host, port: port, apiKey: apiKey ?? Environment.string("LIGHTNING_API_KEY"))
-        configuration.modelName = modelName ?? Environment.string("LIGHTNING_MODEL_NAME") ?? ModelHostConfiguration.defaultModelName(for: weights.config)
+        configuration.modelName = modelName ?? Environment.string("LIGHTNING_MODEL_NAME") ?? ModelHostConfiguration.defaultModelName(for: model.weights.config)
 
-        var services: [any Service] = []
-        var recorder: StoreCallRecorder?
-        if let endpoint = store ?? Environment.string("LIGHTNING_STORE") {
-            recorder = try StoreCallRecorder.connecting(to: endpoint, logger: logger)
-            services.append(recorder!)
+        let endpoint = store ?? Environment.string("LIGHTNING_STORE")
+        let recorder = try endpoint.map { try StoreCallRecorder.connecting(to: $0, logger: logger) }
+        if let endpoint {
             logger.info("recording calls under /rollout/… in the store", metadata: ["store.endpoint": "\(endpoint)"])
         } else {
             logger.notice("no --store: calls under /rollout/{rollout_id}/attempt/{attempt_id}/v1 are served but not recorded")
         }
         let host = ModelHost(engine: engine, configuration: configuration, recorder: recorder,
                              metricsText: { registry.emitToString() }, logger: logger)
-        services.append(host)  // last: on shutdown it stops first, then the recorder flushes
+        // The host goes last: on shutdown it stops first, then the recorder flushes what it holds.
+        let services: [any Service] = (recorder.map { [$0] } ?? []) + [host]
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
         await engine.shutdown()
         logger.info("model host stopped")
-    }
-
-    private func loadWeights(logger: Logger) throws -> (ModelWeights, Int) {
-        if let path = checkpoint ?? Environment.string("LIGHTNING_CHECKPOINT") {
-            do {
-                let checkpoint = try Checkpoint.read(from: URL(fileURLWithPath: path))
-                logger.info("serving a checkpoint", metadata: ["model.checkpoint": "\(path)", "model.version": "\(checkpoint.version)"])
-                return (checkpoint.weights, checkpoint.version)
-            } catch {
-                throw ValidationError("refusing to serve \(path): \(error.code.rawValue): \(error.message)")
-            }
-        }
-        guard let config = ModelConfig.named(size) else { throw ValidationError("--size must be S or M, got '\(size)'") }
-        logger.info("serving a freshly initialised model", metadata: ["model.size": "\(size.uppercased())", "model.seed": "\(seed)"])
-        return (try ModelWeights(config: config, seed: UInt64(bitPattern: Int64(seed))), 0)
     }
 }

@@ -76,6 +76,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LightningRunner",
+            dependencies: [
+                "LightningClient", "LightningCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LightningModel",
             dependencies: ["COpenBLAS"],
             swiftSettings: numericSettings
@@ -112,7 +121,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "lightning-runner",
-            dependencies: ["LightningServices"],
+            dependencies: [
+                "LightningRunner", "LightningClient", "LightningServices", "LightningWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -143,6 +155,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LightningRunnerTests",
+            dependencies: ["LightningRunner", "LightningCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LightningWireTests",
             dependencies: ["LightningWire"],
             swiftSettings: swiftSettings
@@ -161,8 +178,9 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "LightningStore", "LightningClient", "LightningWire", "LightningCore",
+                "LightningStore", "LightningClient", "LightningWire", "LightningCore", "LightningRunner",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -76,6 +76,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LightningRunner",
+            dependencies: [
+                "LightningClient", "LightningCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LightningModel",
             dependencies: ["COpenBLAS"],
             swiftSettings: numericSettings
@@ -116,7 +125,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "lightning-runner",
-            dependencies: ["LightningServices"],
+            dependencies: [
+                "LightningRunner", "LightningClient", "LightningServices", "LightningWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -150,6 +162,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LightningRunnerTests",
+            dependencies: ["LightningRunner", "LightningCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LightningWireTests",
             dependencies: ["LightningWire"],
             swiftSettings: swiftSettings
@@ -169,8 +186,9 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "LightningStore", "LightningClient", "LightningWire", "LightningCore", "LightningAlgorithm", "LightningModel",
-                "LightningOpenAI",
+                "LightningOpenAI", "LightningRunner",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

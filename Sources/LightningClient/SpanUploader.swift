@@ -12,7 +12,7 @@ public final class SpanUploader: Sendable {
         var added = 0
         var settled = 0
         var rejected = 0
-        var flushWaiters: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var flushWaiters: [(id: UInt64, target: Int, continuation: CheckedContinuation<Void, Never>)] = []
         var spaceWaiters: [CheckedContinuation<Void, Never>] = []
         var wake: CheckedContinuation<Void, Never>?
     }
@@ -57,17 +57,27 @@ public final class SpanUploader: Sendable {
         }
     }
 
-    /// Waits until every span added before this call has been stored (or rejected by the store).
+    /// Waits until every span added before this call has been stored (or rejected by the store), or
+    /// until the calling task is cancelled.
     public func flush() async {
-        await withCheckedContinuation { continuation in
-            let (done, wake) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-                if state.settled >= state.added { return (true, nil) }
-                state.flushWaiters.append((state.added, continuation))
-                defer { state.wake = nil }
-                return (false, state.wake)
+        let id = Identifier.random64()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let (done, wake) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+                    if state.settled >= state.added || Task.isCancelled { return (true, nil) }
+                    state.flushWaiters.append((id, state.added, continuation))
+                    defer { state.wake = nil }
+                    return (false, state.wake)
+                }
+                wake?.resume()
+                if done { continuation.resume() }
             }
-            wake?.resume()
-            if done { continuation.resume() }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard let index = state.flushWaiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.flushWaiters.remove(at: index).continuation
+            }
+            waiter?.resume()
         }
     }
 

@@ -14,7 +14,9 @@ import Testing
             try await withTestStore(configure: { $0.databaseURL = postgres.url }) { store in
                 let rollout = try await store.client.enqueueRollouts([submission()])[0]
                 try await postgres.stop()
-                let impatient = try store.makeClient(retry: .none)
+                // No retries, and a request timeout well above the store's database timeout: the store's own
+                // answer must arrive.
+                let impatient = try store.makeClient(retry: .none, requestTimeout: .seconds(60))
                 defer { impatient.close() }
                 await expectError(.unavailable) { try await impatient.enqueueRollouts([submission()]) }
                 await expectError(.unavailable) { try await impatient.dequeueRollout(workerID: "w", waitSeconds: 0) }

@@ -13,7 +13,7 @@ public struct RolloutConfig: Sendable, Hashable, Codable {
         timeoutSeconds: Double? = nil,
         unresponsiveSeconds: Double? = 60,
         maxAttempts: Int = 3,
-        retryOn: Set<AttemptStatus> = [.unresponsive, .timeout]
+        retryOn: Set<AttemptStatus> = [.failed, .unresponsive, .timeout]
     ) {
         self.timeoutSeconds = timeoutSeconds
         self.unresponsiveSeconds = unresponsiveSeconds

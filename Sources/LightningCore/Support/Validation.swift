@@ -32,6 +32,16 @@ public enum Validation {
         }
     }
 
+    /// Text made storable: NUL characters (which PostgreSQL refuses) become U+FFFD, and the length is
+    /// capped at `maxBytes` of UTF-8.
+    public static func storable(_ value: String, maxBytes: Int = 16 * 1024) -> String {
+        var text = value.contains("\u{0}") ? value.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : value
+        if text.utf8.count > maxBytes {
+            text = String(decoding: text.utf8.prefix(maxBytes), as: UTF8.self)
+        }
+        return text
+    }
+
     /// Lowercase hexadecimal of exactly `digits` digits, not all zero (OpenTelemetry trace and span ids).
     public static func hexID(_ value: String, digits: Int, field: String) throws(LightningError) {
         guard value.utf8.count == digits,

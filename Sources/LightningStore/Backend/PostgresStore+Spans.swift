@@ -17,8 +17,6 @@ struct SpanWriteResult: Sendable {
 }
 
 extension PostgresStore {
-    public static let rewardSpanName = "lightning.reward"
-
     public func addSpans(_ spans: [Span]) async throws -> AddSpansResult {
         guard spans.count <= 100_000 else { throw LightningError(.badRequest, "at most 100000 spans per call") }
         var write = SpanWrite(spans: [], rewards: [])
@@ -27,7 +25,7 @@ extension PostgresStore {
         for (index, span) in spans.enumerated() {
             do throws(LightningError) {
                 try span.validate()
-                let reward = try Self.primaryReward(of: span)
+                let reward = try PrimaryReward.value(of: span)
                 write.spans.append(span)
                 write.rewards.append(reward ?? .nan)
                 positions.append(index)
@@ -46,17 +44,6 @@ extension PostgresStore {
         result.rejected = rejected + result.rejected.map { RejectedSpan(index: positions[$0.index], error: $0.error) }
         result.rejected.sort { $0.index < $1.index }
         return result
-    }
-
-    /// The value of a `lightning.reward` span named `primary` (the default name), if the span is one.
-    static func primaryReward(of span: Span) throws(LightningError) -> Double? {
-        guard span.name == rewardSpanName else { return nil }
-        let attributes = try span.attributes.value()
-        let name = attributes["lightning.reward.name"]?.stringValue ?? "primary"
-        guard let value = attributes["lightning.reward.value"]?.doubleValue, value.isFinite else {
-            throw LightningError(.badRequest, "a lightning.reward span needs a finite number in lightning.reward.value")
-        }
-        return name == "primary" ? value : nil
     }
 
     /// Writes the spans of many calls in one statement: unknown attempts are rejected, resent spans are

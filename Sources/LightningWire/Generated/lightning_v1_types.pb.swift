@@ -319,7 +319,7 @@ public nonisolated enum Lightning_V1_JobStatus: SwiftProtobuf.Enum, Swift.CaseIt
 }
 
 /// Limits and retry policy of a rollout. Unset fields take the store's defaults:
-/// no timeout, unresponsive after 60 s, 3 attempts, retry on unresponsive and timeout.
+/// no timeout, unresponsive after 60 s, 3 attempts, retry on failed, unresponsive and timeout.
 public nonisolated struct Lightning_V1_RolloutConfig: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for

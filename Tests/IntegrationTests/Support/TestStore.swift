@@ -16,10 +16,12 @@ struct TestStore: Sendable {
     var requestEndpoint: String { application.server.requestEndpoint }
     var eventEndpoint: String { application.server.eventEndpoint }
 
-    func makeClient(security: CurveClientSecurity? = nil, retry: RetryPolicy = RetryPolicy(budget: .seconds(5))) throws -> StoreClient {
+    func makeClient(
+        security: CurveClientSecurity? = nil, retry: RetryPolicy = RetryPolicy(budget: .seconds(5)), requestTimeout: Duration = .seconds(10)
+    ) throws -> StoreClient {
         try StoreClient(
             configuration: StoreClientConfiguration(
-                endpoints: [requestEndpoint], eventEndpoints: [eventEndpoint], security: security, requestTimeout: .seconds(10), retry: retry
+                endpoints: [requestEndpoint], eventEndpoints: [eventEndpoint], security: security, requestTimeout: requestTimeout, retry: retry
             ),
             context: context
         )
@@ -84,6 +86,7 @@ private func runTestStore(
         )
         defer { store.client.close() }
         if configuration.server.security == nil { _ = try await store.client.ping() }
+        try await eventually("the HTTP port is bound") { application.boundHTTPPort != nil }
         try await body(store)
         group.cancelAll()
     }

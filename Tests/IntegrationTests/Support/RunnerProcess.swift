@@ -1,0 +1,48 @@
+import Foundation
+import LightningCore
+
+/// The built `lightning-runner` executable as a child process, for kill -9 and SIGTERM tests.
+final class RunnerProcess: @unchecked Sendable {
+    // @unchecked: `process` is set once in init and only signalled afterwards.
+    let logPath: String
+    private let process: Process
+
+    init(storeEndpoint: String, arguments: [String], environment: [String: String] = [:]) throws {
+        logPath = NSTemporaryDirectory() + "lt-runner-\(Identifier.make("")).log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try StoreProcess.executable("lightning-runner"))
+        process.arguments = ["--store", storeEndpoint] + arguments
+        var values = ProcessInfo.processInfo.environment
+        values["LIGHTNING_LOG_LEVEL"] = "debug"
+        values.merge(environment) { _, new in new }
+        process.environment = values
+        let log = FileHandle(forWritingAtPath: logPath)
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        self.process = process
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    func terminate() { process.terminate() }
+
+    func kill() { Foundation.kill(process.processIdentifier, SIGKILL) }
+
+    /// Waits until the process has ended. Read from /proc: Foundation may notice the exit late when the
+    /// runner's agents (which live on in process groups of their own) still hold descriptors it inherited.
+    func waitForExit(timeout: Duration = .seconds(30)) async -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while !hasExited, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        return hasExited
+    }
+
+    private var hasExited: Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
+            return true
+        }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+    }
+}

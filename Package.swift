@@ -76,6 +76,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LightningTasks",
+            dependencies: ["LightningCore", "LightningOpenAI"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LightningRunner",
             dependencies: [
                 "LightningClient", "LightningCore",
@@ -96,7 +101,7 @@ let package = Package(
         .target(
             name: "LightningAlgorithm",
             dependencies: [
-                "LightningModel", "LightningCore", "LightningClient", "LightningOpenAI",
+                "LightningModel", "LightningCore", "LightningClient", "LightningOpenAI", "LightningTasks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -126,7 +131,7 @@ let package = Package(
         .executableTarget(
             name: "lightning-runner",
             dependencies: [
-                "LightningRunner", "LightningClient", "LightningServices", "LightningWire",
+                "LightningRunner", "LightningTasks", "LightningClient", "LightningServices", "LightningWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -156,6 +161,11 @@ let package = Package(
         ),
 
         // Tests: unit tests need no server; integration tests talk to PostgreSQL and real sockets.
+        .testTarget(
+            name: "LightningTasksTests",
+            dependencies: ["LightningTasks", "LightningCore"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LightningCoreTests",
             dependencies: ["LightningCore"],

@@ -9,5 +9,8 @@ trap 'scripts/pg.sh stop' EXIT
 export DATABASE_URL=${DATABASE_URL:-$(scripts/pg.sh url)}
 export LIGHTNING_PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 swift build --build-tests
+# Integration tests each start a store, a database, sometimes Python or child processes: on two cores,
+# running all of them at once starves their timeouts, so at most six run together.
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-6}
 # A hung test must not hold CI for its whole 90 minutes.
 timeout --kill-after=30s 45m swift test --skip-build "$@"

@@ -3,6 +3,7 @@ import Foundation
 import LightningClient
 import LightningCore
 import LightningRunner
+import LightningTasks
 import LightningServices
 import LightningWire
 import Logging
@@ -109,9 +110,9 @@ struct LightningRunnerCommand: AsyncParsableCommand {
     }
 }
 
-/// The built-in agents this runner knows by name.
+/// The built-in agents this runner knows by name: the example tasks' agents and `noop`.
 enum AgentCatalog {
-    static let agents: [any Agent] = [NoopAgent()]
+    static let agents: [any Agent] = ExampleTasks.all.map(\.agent) + [NoopAgent()]
     static var names: [String] { agents.map(\.name) }
     static func agent(named name: String) -> (any Agent)? { agents.first { $0.name == name } }
 }

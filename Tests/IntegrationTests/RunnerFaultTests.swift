@@ -41,10 +41,10 @@ import Testing
     func drain() async throws {
         try await withTestStore { store in
             _ = try await store.client.enqueueRollouts((0..<3).map { _ in submission() })
-            // Two workers: two rollouts start; each takes three seconds.
+            // Two workers: two rollouts start; each takes ten seconds, long enough to see both running on a busy machine.
             let runner = try RunnerProcess(
                 storeEndpoint: store.requestEndpoint,
-                arguments: ["--agent-command", "sleep 3; echo '{\"reward\": 1}'", "--workers", "2", "--drain-grace", "20",
+                arguments: ["--agent-command", "sleep 10; echo '{\"reward\": 1}'", "--workers", "2", "--drain-grace", "30",
                             "--otlp-endpoint", store.otlpEndpoint]
             )
             try await eventually(timeout: .seconds(30), "two rollouts running") {

@@ -24,6 +24,12 @@ final class RunnerProcess: @unchecked Sendable {
         self.process = process
     }
 
+    /// A test that fails before it stops its runner must not leave it running (it would retry a store
+    /// that is gone for ever).
+    deinit {
+        if !hasExited { kill() }
+    }
+
     var pid: Int32 { process.processIdentifier }
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 

@@ -33,7 +33,7 @@ func testConfiguration(databaseURL: String) -> StoreConfiguration {
     var configuration = StoreConfiguration()
     configuration.databaseURL = databaseURL
     configuration.databaseConnections = 6
-    configuration.databaseTimeout = .seconds(3)
+    configuration.databaseTimeout = .seconds(10)
     configuration.server.requestEndpoint = "tcp://127.0.0.1:*"
     configuration.server.eventEndpoint = "tcp://127.0.0.1:*"
     configuration.httpHost = "127.0.0.1"

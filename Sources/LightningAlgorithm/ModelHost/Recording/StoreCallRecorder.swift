@@ -49,14 +49,19 @@ public final class StoreCallRecorder: CallRecorder, Service {
         onStop()
     }
 
-    /// Waits for the queued spans to be stored, for at most `flushTimeout`. (Polls: `SpanUploader.flush()`
-    /// cannot be abandoned when the store stays away.)
-    private func flush() async {
-        let deadline = ContinuousClock.now.advanced(by: flushTimeout)
+    /// Waits until every call recorded so far is in the store, for at most `timeout`; false when some
+    /// are still pending. The trainer calls it before it reads a step's spans. (Polls:
+    /// `SpanUploader.flush()` cannot be abandoned when the store stays away.)
+    public func stored(within timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
         while uploader.pendingCount > 0, ContinuousClock.now < deadline, !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(20))
+            try? await Task.sleep(for: .milliseconds(10))
         }
-        if uploader.pendingCount > 0 {
+        return uploader.pendingCount == 0
+    }
+
+    private func flush() async {
+        if !(await stored(within: flushTimeout)) {
             logger.error("recorded calls not stored before shutdown", metadata: ["recorder.pending_spans": "\(uploader.pendingCount)"])
         }
     }

@@ -1,0 +1,50 @@
+import Foundation
+import LightningCore
+import LightningOpenAI
+
+/// How the built-in agents talk to the model: one OpenAI client bound to the rollout's URL, with the
+/// agent's name on every call so the recorded spans carry it.
+struct TaskChat: Sendable {
+    let client: OpenAIClient
+    let model: String
+    let agentName: String
+    let temperature: Double
+
+    init(_ context: RolloutContext, agentName: String) throws {
+        guard let url = URL(string: context.llm.baseURL) else {
+            throw LightningError(.badRequest, "the model endpoint '\(context.llm.baseURL)' is not a URL")
+        }
+        client = OpenAIClient(baseURL: url, apiKey: context.llm.apiKey, headers: ["X-Lightning-Agent": agentName], timeout: 120)
+        model = context.llm.model
+        self.agentName = agentName
+        // Training rollouts sample; validation is greedy unless the task asks for a temperature
+        // (the trainer also measures validation at temperature 1).
+        let requested = (try? JSONDecoder().decode(Sampling.self, from: Data(context.task.text.utf8)))?.temperature
+        temperature = requested ?? (context.rollout.mode == .train ? 1.0 : 0.0)
+    }
+
+    private struct Sampling: Decodable {
+        var temperature: Double?
+    }
+
+    /// The assistant's reply to `messages`.
+    func reply(_ messages: [ChatTurn], maxTokens: Int) async throws -> String {
+        let request = ChatCompletionRequest(
+            model: model,
+            messages: messages.map { ChatCompletionMessage(role: ChatCompletionRole(rawValue: $0.role) ?? .user, content: $0.content) },
+            temperature: temperature, maxTokens: maxTokens, user: agentName)
+        let answer = try await client.chat(request)
+        return answer.choices.first?.message.text ?? ""
+    }
+}
+
+extension JSONText {
+    /// The input decoded as `T`, or a clear error naming the task.
+    func decoded<T: Decodable>(as type: T.Type, task: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        } catch {
+            throw LightningError(.badRequest, "the rollout input is not a \(task) task: \(error)")
+        }
+    }
+}

@@ -139,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "lightning-algorithm",
             dependencies: [
-                "LightningAlgorithm", "LightningModel", "LightningServices",
+                "LightningAlgorithm", "LightningModel", "LightningServices", "LightningClient", "LightningCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -195,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "LightningStore", "LightningClient", "LightningWire", "LightningCore", "LightningAlgorithm", "LightningModel",
+                "LightningStore", "LightningClient", "LightningWire", "LightningCore", "LightningAlgorithm", "LightningTasks", "LightningModel",
                 "LightningOpenAI", "LightningRunner",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -5,6 +5,6 @@ struct LightningAlgorithmCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lightning-algorithm",
         abstract: "The algorithm service of Agent Lightning: the OpenAI-compatible model host (and the trainer).",
-        subcommands: [ServeCommand.self]
+        subcommands: [ServeCommand.self, TrainCommand.self]
     )
 }

@@ -12,11 +12,11 @@ import Testing
             let weights = try ModelWeights(config: ModelConfig(layers: 2, heads: 2, width: 32, context: 128), seed: 9)
             let ids = try await store.client.enqueueRollouts(
                 [submission(#"{"question":"What is 6 times 7?","answer":"42","max_tokens":12}"#)]).map(\.rolloutID)
-            try await withModelHost(store, weights: weights, version: 4) { root in
+            try await withModelHost(store, weights: weights, version: 4) { host in
                 let agent = ExternalAgent(command: "python3 \(repositoryPath("examples/python-agent/agent.py"))",
                                           otlpEndpoint: store.otlpEndpoint)
                 try await withRunner(store, agent: agent, configure: {
-                    $0.modelEndpoint = root + "/v1"
+                    $0.modelEndpoint = host.root + "/v1"
                     $0.modelName = "lightning-test"
                 }) {
                     let rollout = try #require(try await store.finished(ids, timeout: 60).first)

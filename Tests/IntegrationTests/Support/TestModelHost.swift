@@ -3,12 +3,19 @@ import LightningAlgorithm
 import LightningModel
 import ServiceLifecycle
 
-/// A small model host recording its calls into `store`, for the duration of `body`, which gets the
-/// host's root URL (`http://127.0.0.1:PORT`). Stopped gracefully: the host first, then the recorder
-/// flushes what it holds.
+/// A running model host of the tests.
+struct TestModelHost: Sendable {
+    /// `http://127.0.0.1:PORT`
+    let root: String
+    let engine: GenerationEngine
+    let recorder: StoreCallRecorder
+}
+
+/// A small model host recording its calls into `store`, for the duration of `body`. Stopped
+/// gracefully: the host first, then the recorder flushes what it holds.
 func withModelHost<T: Sendable>(
     _ store: TestStore, weights: ModelWeights, version: Int = 1, modelName: String = "lightning-test",
-    _ body: @Sendable (_ root: String) async throws -> T
+    _ body: @Sendable (TestModelHost) async throws -> T
 ) async throws -> T {
     let engine = try GenerationEngine(weights: weights, version: version, configuration: .init(maxSequences: 4, threads: 1))
     let recorder = StoreCallRecorder(store: store.client, logger: testLogger)
@@ -19,7 +26,7 @@ func withModelHost<T: Sendable>(
         tasks.addTask { try await group.run() }
         let port = await host.listeningPort()
         do {
-            let result = try await body("http://127.0.0.1:\(port)")
+            let result = try await body(TestModelHost(root: "http://127.0.0.1:\(port)", engine: engine, recorder: recorder))
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
             return result

@@ -1,0 +1,125 @@
+import Foundation
+import LightningCore
+
+/// A training job's settings: the job's `config` JSON object (snake_case keys), every key optional with
+/// the documented default. Unknown keys are refused, so a typo does not silently train with a default.
+public struct TrainingSettings: Sendable, Hashable, Codable {
+    /// Distinct tasks per step (16) and rollouts per task (8): one GRPO group per task.
+    public var tasksPerStep = 16
+    public var groupSize = 8
+    /// AdamW learning rate of the RL updates (2e-4, for the small models here) and of the warm-up (1e-3).
+    public var learningRate = 2e-4
+    public var warmupLearningRate = 1e-3
+    /// Supervised warm-up on the task's demonstrations before RL: steps (0: none) and batch size.
+    public var warmupSteps = 0
+    public var warmupBatch = 32
+    /// PPO ratio clip (0.2), dual clip (3), KL to the frozen initial policy (0: off), entropy bonus (0).
+    public var clipRatio = 0.2
+    public var dualClip = 3.0
+    public var klCoefficient = 0.0
+    public var entropyCoefficient = 0.0
+    /// Optimizer steps per RL step: rollouts per mini-batch (default: all of the step's rollouts) and
+    /// passes over them (1).
+    public var miniBatchRollouts: Int?
+    public var epochs = 1
+    /// Credit: discount toward earlier calls (1: every call gets the final reward) and the penalty a
+    /// call gets for a tool span it caused that ended in error (0: off).
+    public var discount = 1.0
+    public var toolErrorPenalty = 0.0
+    /// Only calls of these agents are trained (default: all).
+    public var agents: [String]?
+    /// Seconds a rollout may run (120) and a step may wait for its rollouts (600); a step goes on with
+    /// the rollouts that finished when at least `min_finished_fraction` (0.5) of them did.
+    public var rolloutTimeoutSeconds = 120.0
+    public var stepTimeoutSeconds = 600.0
+    public var minFinishedFraction = 0.5
+    /// Validation every N steps (5; 0: only before and after), on this many held-back tasks (64).
+    public var validationEvery = 5
+    public var validationTasks = 64
+    /// Also measure validation at temperature 1 (false).
+    public var validationSampled = false
+    /// Seed of task order and mini-batch shuffling.
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case tasksPerStep = "tasks_per_step", groupSize = "group_size", learningRate = "learning_rate"
+        case warmupLearningRate = "warmup_learning_rate", warmupSteps = "warmup_steps", warmupBatch = "warmup_batch"
+        case clipRatio = "clip_ratio", dualClip = "dual_clip", klCoefficient = "kl_coefficient"
+        case entropyCoefficient = "entropy_coefficient", miniBatchRollouts = "mini_batch_rollouts", epochs
+        case discount, toolErrorPenalty = "tool_error_penalty", agents
+        case rolloutTimeoutSeconds = "rollout_timeout_seconds", stepTimeoutSeconds = "step_timeout_seconds"
+        case minFinishedFraction = "min_finished_fraction", validationEvery = "validation_every"
+        case validationTasks = "validation_tasks", validationSampled = "validation_sampled", seed
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = TrainingSettings()
+        func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
+            try container.decodeIfPresent(T.self, forKey: key) ?? fallback
+        }
+        tasksPerStep = try value(.tasksPerStep, defaults.tasksPerStep)
+        groupSize = try value(.groupSize, defaults.groupSize)
+        learningRate = try value(.learningRate, defaults.learningRate)
+        warmupLearningRate = try value(.warmupLearningRate, defaults.warmupLearningRate)
+        warmupSteps = try value(.warmupSteps, defaults.warmupSteps)
+        warmupBatch = try value(.warmupBatch, defaults.warmupBatch)
+        clipRatio = try value(.clipRatio, defaults.clipRatio)
+        dualClip = try value(.dualClip, defaults.dualClip)
+        klCoefficient = try value(.klCoefficient, defaults.klCoefficient)
+        entropyCoefficient = try value(.entropyCoefficient, defaults.entropyCoefficient)
+        miniBatchRollouts = try container.decodeIfPresent(Int.self, forKey: .miniBatchRollouts)
+        epochs = try value(.epochs, defaults.epochs)
+        discount = try value(.discount, defaults.discount)
+        toolErrorPenalty = try value(.toolErrorPenalty, defaults.toolErrorPenalty)
+        agents = try container.decodeIfPresent([String].self, forKey: .agents)
+        rolloutTimeoutSeconds = try value(.rolloutTimeoutSeconds, defaults.rolloutTimeoutSeconds)
+        stepTimeoutSeconds = try value(.stepTimeoutSeconds, defaults.stepTimeoutSeconds)
+        minFinishedFraction = try value(.minFinishedFraction, defaults.minFinishedFraction)
+        validationEvery = try value(.validationEvery, defaults.validationEvery)
+        validationTasks = try value(.validationTasks, defaults.validationTasks)
+        validationSampled = try value(.validationSampled, defaults.validationSampled)
+        seed = try value(.seed, defaults.seed)
+    }
+
+    /// Reads a job's `config`, refusing unknown keys and values out of range with a clear message.
+    public static func parse(_ config: JSONText) throws(LightningError) -> TrainingSettings {
+        let data = Data(config.text.utf8)
+        let settings: TrainingSettings
+        do {
+            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw LightningError(.badRequest, "the job's config must be a JSON object")
+            }
+            let known = Set(CodingKeys.allCases.map(\.rawValue))
+            if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+                throw LightningError(.badRequest, "unknown training setting '\(unknown)'; known: \(known.sorted().joined(separator: ", "))")
+            }
+            settings = try JSONDecoder().decode(TrainingSettings.self, from: data)
+        } catch let error as LightningError {
+            throw error
+        } catch {
+            throw LightningError(.badRequest, "the job's config is not valid training settings: \(error)")
+        }
+        try settings.validate()
+        return settings
+    }
+
+    func validate() throws(LightningError) {
+        func check(_ ok: Bool, _ message: String) throws(LightningError) {
+            if !ok { throw LightningError(.badRequest, message) }
+        }
+        try check((1...4096).contains(tasksPerStep), "tasks_per_step must be 1…4096")
+        try check((1...256).contains(groupSize), "group_size must be 1…256")
+        try check(learningRate > 0 && learningRate < 1 && warmupLearningRate > 0 && warmupLearningRate < 1, "learning rates must be in (0, 1)")
+        try check(warmupSteps >= 0 && warmupBatch > 0, "warmup_steps must be ≥ 0 and warmup_batch > 0")
+        try check(clipRatio > 0 && clipRatio < 1 && dualClip > 1 + clipRatio, "clip_ratio must be in (0, 1) and dual_clip above 1 + clip_ratio")
+        try check(klCoefficient >= 0 && entropyCoefficient >= 0, "kl_coefficient and entropy_coefficient must be ≥ 0")
+        try check(epochs >= 1 && (miniBatchRollouts ?? 1) >= 1, "epochs and mini_batch_rollouts must be ≥ 1")
+        try check(discount > 0 && discount <= 1 && toolErrorPenalty >= 0, "discount must be in (0, 1] and tool_error_penalty ≥ 0")
+        try check(rolloutTimeoutSeconds > 0 && stepTimeoutSeconds > 0, "timeouts must be positive")
+        try check(minFinishedFraction > 0 && minFinishedFraction <= 1, "min_finished_fraction must be in (0, 1]")
+        try check(validationEvery >= 0 && validationTasks >= 0, "validation_every and validation_tasks must be ≥ 0")
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import LightningAlgorithm
+import LightningCore
+import LightningModel
+import LightningRunner
+import LightningTasks
+import Testing
+
+/// Training jobs end to end: the store, a runner with the task's agent, the model host and the trainer.
+@Suite struct TrainingTests {
+    static let weights = { try! ModelWeights(config: ModelConfig(layers: 2, heads: 2, width: 32, context: 64), seed: 3) }()
+    static let settings = #"{"tasks_per_step":4,"group_size":8,"learning_rate":0.01,"validation_tasks":0,"step_timeout_seconds":120}"#
+
+    @Test("a short GRPO job on the digits task raises the mean reward")
+    func grpoRaisesReward() async throws {
+        try await withTestStore { store in
+            let checkpoints = temporaryDirectory("train")
+            defer { try? FileManager.default.removeItem(at: checkpoints) }
+            let job = try await store.client.createJob(JobSpec(algorithm: "grpo", config: JSONText(unchecked: Self.settings), dataset: "digits", totalSteps: 10))
+            try await withTraining(store, checkpoints: checkpoints) { trainer in
+                try await trainer.run()
+            }
+            let detail = try await store.client.getJob(jobID: job.jobID, withMetrics: true)
+            #expect(detail.job.status == .succeeded, "\(detail.job.error ?? "")")
+            let rewards = detail.metrics.filter { $0.step > 0 }.sorted { $0.step < $1.step }.compactMap { $0.values["mean_reward"] }
+            #expect(rewards.count == 10)
+            let first = rewards.prefix(3).reduce(0, +) / 3, last = rewards.suffix(3).reduce(0, +) / 3
+            #expect(last > first + 0.1, "mean reward per step: \(rewards)")
+            #expect(detail.metrics.allSatisfy { $0.step == 0 || ($0.values["transitions"] ?? 0) > 0 })
+        }
+    }
+
+    @Test("a trainer stopped mid-job and started again resumes from its checkpoint without repeating a step")
+    func resumesAfterRestart() async throws {
+        try await withTestStore { store in
+            let checkpoints = temporaryDirectory("resume")
+            defer { try? FileManager.default.removeItem(at: checkpoints) }
+            let job = try await store.client.createJob(JobSpec(algorithm: "grpo", config: JSONText(unchecked: Self.settings), dataset: "digits", totalSteps: 5))
+            try await withTraining(store, checkpoints: checkpoints) { trainer in
+                let first = Task { try await trainer.run() }
+                try await eventually(timeout: .seconds(120), "two steps done") {
+                    try await store.client.getJob(jobID: job.jobID, withMetrics: false).job.currentStep >= 2
+                }
+                first.cancel()
+                _ = await first.result
+                #expect(try await store.client.getJob(jobID: job.jobID, withMetrics: false).job.status == .running)
+                // A new trainer under the same name picks the job up again.
+                try await trainer.run()
+            }
+            let detail = try await store.client.getJob(jobID: job.jobID, withMetrics: true)
+            #expect(detail.job.status == .succeeded && detail.job.currentStep == 5, "\(detail.job.error ?? "")")
+            #expect(detail.metrics.map(\.step).sorted() == [0, 1, 2, 3, 4, 5])
+            let train = try await store.client.queryRollouts(RolloutQuery(jobID: job.jobID, mode: .train, limit: 1))
+            #expect(train.total == 5 * 4 * 8, "every step's rollouts once")
+        }
+    }
+}
+
+/// A model host, a runner with the digits agent, and a one-job trainer for `body` to run.
+private func withTraining(_ store: TestStore, checkpoints: URL, _ body: @Sendable (TrainingService) async throws -> Void) async throws {
+    try await withModelHost(store, weights: TrainingTests.weights, version: 0) { host in
+        var configuration = TrainingService.Configuration()
+        configuration.owner = "test-trainer"
+        configuration.checkpointRoot = checkpoints
+        configuration.exitAfterJob = true
+        configuration.threads = 1
+        let trainer = TrainingService(
+            store: store.client,
+            serving: ServingTarget(engine: host.engine, publicURL: host.root, modelName: "lightning-test", recorder: host.recorder),
+            initial: Checkpoint(weights: TrainingTests.weights, version: 0), configuration: configuration, logger: testLogger)
+        try await withRunner(store, agent: DigitsAgent(), workers: 8, configure: { $0.modelName = "lightning-test" }) {
+            try await body(trainer)
+        }
+    }
+}
+
+func temporaryDirectory(_ name: String) -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("lt-\(name)-\(Identifier.make(""))", isDirectory: true)
+}

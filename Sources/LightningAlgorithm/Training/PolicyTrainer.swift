@@ -35,15 +35,7 @@ public final class PolicyTrainer {
         statistics.transitions = rows.count
         statistics.skippedTransitions = transitions.count - rows.count
         guard !rows.isEmpty else { return statistics }
-        let trainsValue = rows.contains { $0.returns != nil }
-        if trainsValue, !model.config.valueHead {
-            throw ModelError(.invalidInput, "transitions carry value targets but the model has no value head")
-        }
-        let oldLogprobs = configuration.recomputeOldLogprobs ? try logprobs(for: rows) : rows.map(\.responseLogprobs)
-        var referenceLogprobs: [[Float]]?
-        if let reference, configuration.loss.klCoefficient != 0 {
-            referenceLogprobs = try Self.logprobs(of: reference, for: rows, packer: packer, microBatchRows: configuration.microBatchRows)
-        }
+        let prepared = try prepare(rows)
         var order: [String] = []
         var members: [String: [Int]] = [:]
         for (index, row) in rows.enumerated() {
@@ -53,34 +45,64 @@ public final class PolicyTrainer {
         for _ in 0..<configuration.epochs {
             order.shuffle(using: &rng)
             for start in stride(from: 0, to: order.count, by: configuration.miniBatchRollouts) {
-                let batch = order[start..<min(start + configuration.miniBatchRollouts, order.count)].flatMap { members[$0] ?? [] }
-                let weights = configuration.aggregation.weights(rollouts: batch.map { rows[$0].rolloutID },
-                                                                masks: batch.map { rows[$0].lossMask })
-                var weightOf: [Int: [Float]] = [:]
-                for (index, weight) in zip(batch, weights) { weightOf[index] = weight }
-                model.zeroGradients()
-                var step = LossStatistics()
-                try forEachMicroBatch(batch, of: rows) { (indices, packed, temperature) throws(ModelError) in
-                    let output = try model.forward(packed.batch, temperature: temperature)
-                    let inputs = LossInputs(
-                        logprobs: output.logprobs, oldLogprobs: packed.scatter { oldLogprobs[indices[$0]] },
-                        advantages: packed.scatter { rows[indices[$0]].advantages },
-                        weights: packed.scatter { weightOf[indices[$0]] ?? [] },
-                        referenceLogprobs: referenceLogprobs.map { ref in packed.scatter { ref[indices[$0]] } },
-                        entropy: output.entropy,
-                        values: trainsValue ? output.values : nil,
-                        oldValues: trainsValue ? packed.scatter { rows[indices[$0]].oldValues ?? Array(repeating: 0, count: packed.rows[$0].count) } : nil,
-                        returns: trainsValue ? packed.scatter { rows[indices[$0]].returns ?? Array(repeating: 0, count: packed.rows[$0].count) } : nil)
-                    let (gradients, statistics) = configuration.loss.evaluate(inputs)
-                    try model.backward(gradients)
-                    step = step + statistics
-                }
-                let norm = model.clipGradients(maxNorm: configuration.maxGradNorm)
-                model.step(learningRate: configuration.learningRate)
+                let rollouts = order[start..<min(start + configuration.miniBatchRollouts, order.count)]
+                let (step, norm) = try optimizerStep(rollouts.flatMap { members[$0] ?? [] }, prepared)
                 statistics.add(step: step, gradNorm: norm)
             }
         }
         return statistics
+    }
+
+    /// The trained rows and what stays fixed over the epochs: old and reference logprobs.
+    private struct Prepared {
+        let rows: [Transition]
+        let oldLogprobs: [[Float]]
+        let referenceLogprobs: [[Float]]?
+        let trainsValue: Bool
+    }
+
+    private func prepare(_ rows: [Transition]) throws(ModelError) -> Prepared {
+        let withTargets = rows.filter { $0.returns != nil }.count
+        guard withTargets == 0 || withTargets == rows.count else {
+            throw ModelError(.invalidInput, "either every transition carries value targets (PPO) or none does (GRPO)")
+        }
+        if withTargets > 0, !model.config.valueHead {
+            throw ModelError(.invalidInput, "transitions carry value targets but the model has no value head")
+        }
+        let oldLogprobs = configuration.recomputeOldLogprobs ? try logprobs(for: rows) : rows.map(\.responseLogprobs)
+        var referenceLogprobs: [[Float]]?
+        if let reference, configuration.loss.klCoefficient != 0 {
+            referenceLogprobs = try Self.logprobs(of: reference, for: rows, packer: packer, microBatchRows: configuration.microBatchRows)
+        }
+        return Prepared(rows: rows, oldLogprobs: oldLogprobs, referenceLogprobs: referenceLogprobs, trainsValue: withTargets > 0)
+    }
+
+    /// One mini-batch (the rows at `batch`): gradients accumulated over its micro-batches, clipping,
+    /// one AdamW step. Returns the loss statistics and the gradient norm before clipping.
+    private func optimizerStep(_ batch: [Int], _ prepared: Prepared) throws(ModelError) -> (LossStatistics, Float) {
+        let rows = prepared.rows
+        let weights = configuration.aggregation.weights(rollouts: batch.map { rows[$0].rolloutID }, masks: batch.map { rows[$0].lossMask })
+        let weightOf = Dictionary(uniqueKeysWithValues: zip(batch, weights))
+        model.zeroGradients()
+        var step = LossStatistics()
+        try forEachMicroBatch(batch, of: rows) { (indices, packed, temperature) throws(ModelError) in
+            let output = try model.forward(packed.batch, temperature: temperature)
+            func perToken(_ values: (Int) -> [Float]) -> [Float] { packed.scatter { values(indices[$0]) } }
+            let inputs = LossInputs(
+                logprobs: output.logprobs, oldLogprobs: perToken { prepared.oldLogprobs[$0] },
+                advantages: perToken { rows[$0].advantages }, weights: perToken { weightOf[$0] ?? [] },
+                referenceLogprobs: prepared.referenceLogprobs.map { reference in perToken { reference[$0] } },
+                entropy: output.entropy, values: prepared.trainsValue ? output.values : nil,
+                // Without recorded old values the value loss is unclipped.
+                oldValues: indices.allSatisfy { rows[$0].oldValues != nil } ? perToken { rows[$0].oldValues ?? [] } : nil,
+                returns: prepared.trainsValue ? perToken { rows[$0].returns ?? [] } : nil)
+            let (gradients, statistics) = configuration.loss.evaluate(inputs)
+            try model.backward(gradients)
+            step = step + statistics
+        }
+        let norm = model.clipGradients(maxNorm: configuration.maxGradNorm)
+        model.step(learningRate: configuration.learningRate)
+        return (step, norm)
     }
 
     /// The current model's logprobs of each transition's response tokens, at its temperature.

@@ -124,6 +124,18 @@ import Testing
         #expect(throws: ModelError.self) { try trainer.train([row]) }
     }
 
+    @Test("a batch mixing transitions with and without value targets is refused")
+    func mixedValueTargets() throws {
+        var config = Self.config
+        config.valueHead = true
+        let trainer = try PolicyTrainer(model: try TrainingModel(config: config, seed: 7, threads: 1))
+        let plain = try Self.transition(trainer, advantage: 1)
+        var withTargets = plain
+        withTargets.returns = [1, 1, 1]
+        #expect(throws: ModelError.self) { try trainer.train([plain, withTargets]) }
+        #expect(try trainer.train([withTargets]).steps == 1)
+    }
+
     @Test("SFT steps on a demonstration lower its negative log-likelihood")
     func supervisedWarmUp() throws {
         let model = try TrainingModel(config: Self.config, seed: 7, threads: 1)

@@ -9,23 +9,23 @@ import Testing
 /// Training jobs end to end: the store, a runner with the task's agent, the model host and the trainer.
 @Suite struct TrainingTests {
     static let weights = { try! ModelWeights(config: ModelConfig(layers: 2, heads: 2, width: 32, context: 64), seed: 3) }()
-    static let settings = #"{"tasks_per_step":4,"group_size":8,"learning_rate":0.01,"validation_tasks":0,"step_timeout_seconds":120}"#
+    static let settings = #"{"tasks_per_step":4,"group_size":8,"learning_rate":0.02,"validation_tasks":0,"step_timeout_seconds":120}"#
 
     @Test("a short GRPO job on the digits task raises the mean reward")
     func grpoRaisesReward() async throws {
         try await withTestStore { store in
             let checkpoints = temporaryDirectory("train")
             defer { try? FileManager.default.removeItem(at: checkpoints) }
-            let job = try await store.client.createJob(JobSpec(algorithm: "grpo", config: JSONText(unchecked: Self.settings), dataset: "digits", totalSteps: 10))
+            let job = try await store.client.createJob(JobSpec(algorithm: "grpo", config: JSONText(unchecked: Self.settings), dataset: "digits", totalSteps: 12))
             try await withTraining(store, checkpoints: checkpoints) { trainer in
                 try await trainer.run()
             }
             let detail = try await store.client.getJob(jobID: job.jobID, withMetrics: true)
             #expect(detail.job.status == .succeeded, "\(detail.job.error ?? "")")
             let rewards = detail.metrics.filter { $0.step > 0 }.sorted { $0.step < $1.step }.compactMap { $0.values["mean_reward"] }
-            #expect(rewards.count == 10)
+            #expect(rewards.count == 12)
             let first = rewards.prefix(3).reduce(0, +) / 3, last = rewards.suffix(3).reduce(0, +) / 3
-            #expect(last > first + 0.1, "mean reward per step: \(rewards)")
+            #expect(last > first + 0.25, "mean reward per step: \(rewards)")
             #expect(detail.metrics.allSatisfy { $0.step == 0 || ($0.values["transitions"] ?? 0) > 0 })
         }
     }

@@ -5,7 +5,7 @@ PG_URL := $(shell scripts/pg.sh url)
 SWIFT_TEST_FLAGS ?=
 PROTOC_GEN_SWIFT := .tools/swift-protobuf/.build/release/protoc-gen-swift
 
-.PHONY: deps build release test test-only pg-start pg-stop proto run stop bench-store bench-model clean
+.PHONY: deps build release test test-only pg-start pg-stop proto run stop bench-store bench-model bench-train clean
 
 deps:
 	@scripts/install-deps.sh
@@ -26,11 +26,20 @@ pg-stop:
 test: deps
 	@scripts/test.sh $(SWIFT_TEST_FLAGS)
 
-run:
-	@echo "make run trains an agent end to end once the training issues land; today it starts the store:"
-	@$(MAKE) --no-print-directory pg-start
-	swift build -c release --product lightning-store
-	LIGHTNING_DATABASE_URL=$(PG_URL) .build/release/lightning-store
+# Trains the calc agent end to end: store, trainer + model host and runner as separate processes.
+# The store and runner stay up afterwards for inspection; `make stop` ends them and PostgreSQL.
+run: deps
+	@KEEP_RUNNING=1 scripts/train-run.sh calc 40 '{"warmup_steps":600,"validation_sampled":true,"validation_every":10}'
+	@python3 scripts/summary.py .lightning/run/metrics.jsonl
+	@echo "store and runner still running (store HTTP on http://127.0.0.1:4318); 'make stop' stops them"
+
+stop:
+	-@for f in .lightning/run/runner.pid .lightning/run/store.pid; do [ -f $$f ] && kill $$(cat $$f) 2>/dev/null; rm -f $$f; done
+	@scripts/pg.sh stop
+
+# SFT warm-up then GRPO on each built-in task through the whole system; results into BENCHMARKS.md.
+bench-train: deps
+	@scripts/bench-train.sh
 
 # Regenerates the Swift code of Protos/ (committed; the normal build never runs the plugin).
 proto: $(PROTOC_GEN_SWIFT)

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Trains one built-in task end to end on this machine: the private PostgreSQL, then lightning-store,
+# lightning-algorithm (trainer + model host) and lightning-runner as separate processes, exactly as a
+# deployment runs them. Used by `make run` and `make bench-train`.
+#
+#   scripts/train-run.sh TASK STEPS 'SETTINGS_JSON' [JOB_ID]
+#
+# Environment: BUILD=release|debug (release), RUN_DIR (.lightning/run), RUNNER_WORKERS (16),
+# KEEP_RUNNING=1 leaves the store and runner up afterwards (`make stop` ends them),
+# STORE_PORT (5555), MODEL_PORT (8000), HTTP_PORT (4318). Logs go to $RUN_DIR/*.log; the job's
+# metrics are printed as JSON lines at the end (step, metrics) and written to $RUN_DIR/metrics.jsonl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+task=${1:?task}; steps=${2:?steps}; settings=${3:-"{}"}
+job=${4:-"$task-$(date -u +%Y%m%d-%H%M%S)"}
+BUILD=${BUILD:-release}; RUN_DIR=${RUN_DIR:-.lightning/run}
+STORE_PORT=${STORE_PORT:-5555}; MODEL_PORT=${MODEL_PORT:-8000}; HTTP_PORT=${HTTP_PORT:-4318}
+mkdir -p "$RUN_DIR"
+scripts/pg.sh start >/dev/null
+if [ "$BUILD" = release ]; then swift build -c release >/dev/null; bin=.build/release; else swift build >/dev/null; bin=.build/debug; fi
+database_url=$(scripts/pg.sh url)
+store="tcp://127.0.0.1:$STORE_PORT"
+pids=()
+# Newest first: the runner drains while the store still answers, then the store stops.
+stop() { for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; wait "${pids[i]}" 2>/dev/null || true; done; }
+[ "${KEEP_RUNNING:-0}" = 1 ] || trap stop EXIT
+
+LIGHTNING_DATABASE_URL=$database_url LIGHTNING_STORE_ENDPOINT="tcp://127.0.0.1:$STORE_PORT" \
+  LIGHTNING_EVENTS_ENDPOINT="tcp://127.0.0.1:$((STORE_PORT + 1))" LIGHTNING_HTTP_PORT=$HTTP_PORT LIGHTNING_HTTP_HOST=127.0.0.1 \
+  "$bin/lightning-store" >"$RUN_DIR/store.log" 2>&1 &
+pids+=($!)
+echo $! >"$RUN_DIR/store.pid"
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+
+"$bin/lightning-runner" --store "$store" --agent "$task" --workers "${RUNNER_WORKERS:-16}" >"$RUN_DIR/runner.log" 2>&1 &
+pids+=($!)
+echo $! >"$RUN_DIR/runner.pid"
+echo "training $task for $steps steps as job $job (logs in $RUN_DIR; dashboard http://127.0.0.1:$HTTP_PORT/)"
+started=$(date +%s)
+"$bin/lightning-algorithm" train --store "$store" --task "$task" --steps "$steps" --config "$settings" --job-id "$job" \
+  --name "trainer-$job" --port "$MODEL_PORT" --host 127.0.0.1 --checkpoint-dir .lightning/checkpoints 2>&1 | tee "$RUN_DIR/algorithm.log" |
+  grep --line-buffered -E 'warm-up|step done|validation|job (finished|failed)|error' || true
+echo "wall time: $(( $(date +%s) - started )) s"
+psql "$database_url" -Atc "SELECT json_build_object('step', step, 'metrics', metrics) FROM job_metrics WHERE job_id = '$job' ORDER BY step" |
+  tee "$RUN_DIR/metrics.jsonl"
+psql "$database_url" -Atc "SELECT 'job ' || job_id || ': ' || status || coalesce(' (' || error || ')', '') FROM jobs WHERE job_id = '$job'"

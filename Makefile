@@ -5,7 +5,7 @@ PG_URL := $(shell scripts/pg.sh url)
 SWIFT_TEST_FLAGS ?=
 PROTOC_GEN_SWIFT := .tools/swift-protobuf/.build/release/protoc-gen-swift
 
-.PHONY: deps build release test test-only pg-start pg-stop proto run stop bench-store bench-model bench-train clean
+.PHONY: deps build release test test-only pg-start pg-stop proto run stop bench-store bench-model bench-runner bench-train clean
 
 deps:
 	@scripts/install-deps.sh
@@ -36,6 +36,10 @@ run: deps
 stop:
 	-@for f in .lightning/run/runner.pid .lightning/run/store.pid; do [ -f $$f ] && kill $$(cat $$f) 2>/dev/null; rm -f $$f; done
 	@scripts/pg.sh stop
+
+# The runner's overhead per rollout and OTLP ingest spans/s into PostgreSQL.
+bench-runner: deps
+	@scripts/bench-runner.sh
 
 # SFT warm-up then GRPO on each built-in task through the whole system; results into BENCHMARKS.md.
 bench-train: deps

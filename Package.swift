@@ -153,9 +153,10 @@ let package = Package(
         .executableTarget(
             name: "lightning-bench",
             dependencies: [
-                "LightningClient", "LightningCore", "LightningWire", "LightningModel", "LightningAlgorithm",
+                "LightningClient", "LightningCore", "LightningWire", "LightningModel", "LightningAlgorithm", "LightningRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

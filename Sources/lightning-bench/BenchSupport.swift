@@ -37,7 +37,7 @@ final class StoreChild {
     let pid: Int32
     private let process: Process
 
-    init(binary: String, databaseURL: String, name: String) throws {
+    init(binary: String, databaseURL: String, name: String, httpPort: Int = 0) throws {
         endpoint = "ipc://\(NSTemporaryDirectory())\(name)-requests"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -46,7 +46,7 @@ final class StoreChild {
         environment["LIGHTNING_STORE_ENDPOINT"] = endpoint
         environment["LIGHTNING_EVENTS_ENDPOINT"] = "ipc://\(NSTemporaryDirectory())\(name)-events"
         environment["LIGHTNING_HTTP_HOST"] = "127.0.0.1"
-        environment["LIGHTNING_HTTP_PORT"] = "0"
+        environment["LIGHTNING_HTTP_PORT"] = "\(httpPort)"
         environment["LIGHTNING_LOG_LEVEL"] = "warning"
         process.environment = environment
         try process.run()

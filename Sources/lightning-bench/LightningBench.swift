@@ -5,6 +5,6 @@ struct LightningBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lightning-bench",
         abstract: "Benchmarks of Agent Lightning's services (results go to BENCHMARKS.md through the make targets).",
-        subcommands: [StoreBenchmark.self, PingBenchmark.self, ModelBenchmarkCommand.self]
+        subcommands: [StoreBenchmark.self, PingBenchmark.self, ModelBenchmarkCommand.self, RunnerBenchmark.self]
     )
 }

@@ -61,6 +61,10 @@ public final class TrainingJob {
         checkpoints = JobCheckpoints(root: checkpointRoot, jobID: job.jobID)
         batch = RolloutBatch(store: store, logger: logger)
         let start = try checkpoints.latest()
+        if start == nil, job.currentStep > 0 {
+            logger.warning("the job has no checkpoint here; starting it over from the initial model",
+                           metadata: ["job.id": "\(job.jobID)", "job.step": "\(job.currentStep)", "job.checkpoints": "\(checkpoints.directory.path)"])
+        }
         let model = TrainingModel(checkpoint: start?.checkpoint ?? initial, threads: threads)
         baseVersion = initial.version
         let loss = PolicyLoss(clipRatio: settings.clipRatio, dualClip: settings.dualClip, klCoefficient: settings.klCoefficient,
@@ -144,7 +148,8 @@ public final class TrainingJob {
         let rolloutSeconds = (ContinuousClock.now - started).seconds
         let succeeded = ended.filter { $0.status == .succeeded }
         guard Double(succeeded.count) >= settings.minFinishedFraction * Double(submissions.count) else {
-            throw LightningError(.unavailable, "step \(step): only \(succeeded.count) of \(submissions.count) rollouts succeeded in time; are runners up?")
+            // Not retryable: the step's unfinished rollouts are cancelled, so running it again cannot do better.
+            throw LightningError(.internal, "step \(step): only \(succeeded.count) of \(submissions.count) rollouts succeeded in time; are runners up?")
         }
         if let recorder = serving.recorder, !(await recorder.stored(within: .seconds(30))) {
             logger.warning("recorded calls are not all stored yet; training on what is", metadata: ["job.step": "\(step)"])

@@ -53,23 +53,30 @@ public final class TrainingService: Service, Sendable {
                     try? await Task.sleep(for: self.configuration.pollInterval)
                     continue
                 }
-                await self.runJob(job)
-                if self.configuration.exitAfterJob { return }
+                if await self.runJob(job), self.configuration.exitAfterJob { return }
             }
         }
     }
 
-    private func runJob(_ job: Job) async {
+    /// Runs `job`; false when it was interrupted and is to be resumed.
+    private func runJob(_ job: Job) async -> Bool {
         logger.info("running job", metadata: ["job.id": "\(job.jobID)", "job.task": "\(job.dataset)", "job.steps": "\(job.totalSteps)"])
         do {
             let training = try TrainingJob(
                 job: job, store: store, serving: serving, checkpointRoot: configuration.checkpointRoot, initial: initial,
                 threads: configuration.threads, logger: logger)
             try await training.run()
+            return true
         } catch is CancellationError {
             logger.notice("job interrupted; it resumes from its last checkpoint", metadata: ["job.id": "\(job.jobID)"])
         } catch where Task.isCancelled {
             logger.notice("job interrupted; it resumes from its last checkpoint", metadata: ["job.id": "\(job.jobID)", "job.error": "\(error)"])
+        } catch let error as LightningError where error.code.isRetryable {
+            // The store (or its database) is away for longer than the client retries: the job is
+            // still ours; claiming it again resumes it from its checkpoint once the store is back.
+            logger.warning("store unavailable; resuming the job when it is back", metadata: ["job.id": "\(job.jobID)", "job.error": "\(error)"])
+            try? await Task.sleep(for: configuration.pollInterval)
+            return false
         } catch {
             logger.error("job failed", metadata: ["job.id": "\(job.jobID)", "job.error": "\(error)"])
             let message = Validation.storable("\(error)")
@@ -78,6 +85,8 @@ public final class TrainingService: Service, Sendable {
             } catch {
                 logger.error("cannot mark the job failed", metadata: ["job.id": "\(job.jobID)", "job.error": "\(error)"])
             }
+            return true
         }
+        return false
     }
 }

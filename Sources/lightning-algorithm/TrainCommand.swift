@@ -77,8 +77,13 @@ struct TrainCommand: AsyncParsableCommand {
         if let task = task ?? Environment.string("LIGHTNING_TASK") {
             // Checked here, so that a typo fails at once rather than when the job starts.
             _ = try TrainingSettings.parse(JSONText(unchecked: config))
-            let job = try await client.createJob(JobSpec(jobID: jobID, algorithm: "grpo", config: JSONText(unchecked: config), dataset: task, totalSteps: steps))
-            logger.info("created job", metadata: ["job.id": "\(job.jobID)", "job.task": "\(task)", "job.steps": "\(steps)"])
+            if let jobID, let existing = try? await client.getJob(jobID: jobID, withMetrics: false).job {
+                // Started again after a crash: the job is resumed from its checkpoint, not created twice.
+                logger.info("resuming job", metadata: ["job.id": "\(existing.jobID)", "job.status": "\(existing.status)", "job.step": "\(existing.currentStep)"])
+            } else {
+                let job = try await client.createJob(JobSpec(jobID: jobID, algorithm: "grpo", config: JSONText(unchecked: config), dataset: task, totalSteps: steps))
+                logger.info("created job", metadata: ["job.id": "\(job.jobID)", "job.task": "\(task)", "job.steps": "\(steps)"])
+            }
             jobOnly = true
         }
 

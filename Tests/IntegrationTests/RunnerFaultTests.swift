@@ -15,7 +15,7 @@ import Testing
             let command = "if [ -e \(marker) ]; then echo '{\"reward\": 1}'; else touch \(marker); sleep 600; fi"
             let config = RolloutConfig(unresponsiveSeconds: 1, maxAttempts: 3, retryOn: [.unresponsive])
             let id = try await store.client.enqueueRollouts([submission(config: config)])[0].rolloutID
-            let doomed = try RunnerProcess(
+            let doomed = try ServiceProcess(
                 storeEndpoint: store.requestEndpoint,
                 arguments: ["--agent-command", command, "--workers", "1", "--heartbeat-interval", "0.2", "--otlp-endpoint", store.otlpEndpoint]
             )
@@ -42,7 +42,7 @@ import Testing
         try await withTestStore { store in
             _ = try await store.client.enqueueRollouts((0..<3).map { _ in submission() })
             // Two workers: two rollouts start; each takes ten seconds, long enough to see both running on a busy machine.
-            let runner = try RunnerProcess(
+            let runner = try ServiceProcess(
                 storeEndpoint: store.requestEndpoint,
                 arguments: ["--agent-command", "sleep 10; echo '{\"reward\": 1}'", "--workers", "2", "--drain-grace", "30",
                             "--otlp-endpoint", store.otlpEndpoint]
@@ -57,7 +57,7 @@ import Testing
             #expect(statistics.rolloutsByStatus["queuing"] == 1)
 
             // A grace period too short for the agent: the attempt is released as failed and retried.
-            let slow = try RunnerProcess(
+            let slow = try ServiceProcess(
                 storeEndpoint: store.requestEndpoint,
                 arguments: ["--agent-command", "sleep 30", "--workers", "1", "--drain-grace", "0.5", "--otlp-endpoint", store.otlpEndpoint]
             )

@@ -77,3 +77,56 @@ private func withTraining(_ store: TestStore, checkpoints: URL, _ body: @Sendabl
 func temporaryDirectory(_ name: String) -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent("lt-\(name)-\(Identifier.make(""))", isDirectory: true)
 }
+
+/// The algorithm service as its own process, killed with SIGKILL mid-job and started again.
+@Suite struct AlgorithmRestartTests {
+    @Test("a lightning-algorithm killed with kill -9 mid-job and started again finishes the job without repeating a step")
+    func killedTrainer() async throws {
+        try await withTestStore { store in
+            let checkpoints = temporaryDirectory("killed")
+            defer { try? FileManager.default.removeItem(at: checkpoints) }
+            let port = try freePort()
+            let jobID = Identifier.make("job")
+            let arguments = [
+                "train", "--task", "digits", "--steps", "5", "--job-id", jobID, "--name", "killed-trainer", "--config", TrainingTests.settings,
+                "--checkpoint-dir", checkpoints.path, "--host", "127.0.0.1", "--port", "\(port)", "--threads", "1",
+            ]
+            try await withRunner(store, agent: DigitsAgent(), workers: 8) {
+                let first = try ServiceProcess("lightning-algorithm", storeEndpoint: store.requestEndpoint, arguments: arguments)
+                try await eventually(timeout: .seconds(180), "two steps done") {
+                    // The job does not exist until the process has started and created it.
+                    ((try? await store.client.getJob(jobID: jobID, withMetrics: false))?.job.currentStep ?? 0) >= 2
+                }
+                first.kill()
+                #expect(await first.waitForExit())
+                let second = try ServiceProcess("lightning-algorithm", storeEndpoint: store.requestEndpoint, arguments: arguments)
+                try await eventually(timeout: .seconds(180), "the job ends") {
+                    try await store.client.getJob(jobID: jobID, withMetrics: false).job.status.isTerminal
+                }
+                #expect(await second.waitForExit(), "it exits after its job")
+                #expect(second.log.contains("resuming from checkpoint"), "\(second.log.suffix(2000))")
+            }
+            let detail = try await store.client.getJob(jobID: jobID, withMetrics: true)
+            #expect(detail.job.status == .succeeded && detail.job.currentStep == 5, "\(detail.job.error ?? "")")
+            #expect(detail.metrics.map(\.step).sorted() == [0, 1, 2, 3, 4, 5])
+            let train = try await store.client.queryRollouts(RolloutQuery(jobID: jobID, mode: .train, limit: 1))
+            #expect(train.total == 5 * 4 * 8, "every step's rollouts once")
+        }
+    }
+}
+
+/// A TCP port nobody listens on right now.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw LightningError(.internal, "cannot find a free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

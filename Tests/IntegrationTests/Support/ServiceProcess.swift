@@ -1,18 +1,19 @@
 import Foundation
 import LightningCore
 
-/// The built `lightning-runner` executable as a child process, for kill -9 and SIGTERM tests.
-final class RunnerProcess: @unchecked Sendable {
+/// A built service executable (`lightning-runner`, `lightning-algorithm`) as a child process, for
+/// kill -9 and SIGTERM tests.
+final class ServiceProcess: @unchecked Sendable {
     // @unchecked: `process` is set once in init and only signalled afterwards.
     let logPath: String
     private let process: Process
 
-    init(storeEndpoint: String, arguments: [String], environment: [String: String] = [:]) throws {
-        logPath = NSTemporaryDirectory() + "lt-runner-\(Identifier.make("")).log"
+    init(_ executable: String = "lightning-runner", storeEndpoint: String, arguments: [String], environment: [String: String] = [:]) throws {
+        logPath = NSTemporaryDirectory() + "lt-\(executable)-\(Identifier.make("")).log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try StoreProcess.executable("lightning-runner"))
-        process.arguments = ["--store", storeEndpoint] + arguments
+        process.executableURL = URL(fileURLWithPath: try StoreProcess.executable(executable))
+        process.arguments = arguments + ["--store", storeEndpoint]
         var values = ProcessInfo.processInfo.environment
         values["LIGHTNING_LOG_LEVEL"] = "debug"
         values.merge(environment) { _, new in new }

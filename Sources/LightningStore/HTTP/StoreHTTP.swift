@@ -5,8 +5,7 @@ import Logging
 import NIOCore
 import PostgresNIO
 
-/// The store's HTTP side: health and Prometheus metrics (and, in their issues, OTLP ingest and the
-/// dashboard), on one port.
+/// The store's HTTP side on one port: OTLP ingest, health, Prometheus metrics and the dashboard.
 enum StoreHTTP {
     static func router(
         database: Database, store: any LightningStoreAPI, configuration: StoreConfiguration, metricsText: (@Sendable () -> String)?
@@ -32,6 +31,7 @@ enum StoreHTTP {
         router.get("/metrics") { _, _ -> Response in
             text(.ok, metricsText?() ?? "", type: "text/plain; version=0.0.4")
         }
+        Dashboard(store: store).register(on: router)
         return router
     }
 

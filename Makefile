@@ -5,7 +5,7 @@ PG_URL := $(shell scripts/pg.sh url)
 SWIFT_TEST_FLAGS ?=
 PROTOC_GEN_SWIFT := .tools/swift-protobuf/.build/release/protoc-gen-swift
 
-.PHONY: deps build release test test-only pg-start pg-stop proto run stop bench-store bench-model clean
+.PHONY: deps build release test test-only pg-start pg-stop proto run stop bench-store bench-model deploy-check clean
 
 deps:
 	@scripts/install-deps.sh
@@ -25,6 +25,10 @@ pg-stop:
 # Builds, starts the private PostgreSQL, runs every test against it, and stops it again.
 test: deps
 	@scripts/test.sh $(SWIFT_TEST_FLAGS)
+
+# Checks docker/Dockerfile, docker-compose.yml and k8s/ offline; `make test` runs it first.
+deploy-check:
+	@scripts/validate-deploy.sh
 
 run:
 	@echo "make run trains an agent end to end once the training issues land; today it starts the store:"

@@ -5,7 +5,7 @@ PG_URL := $(shell scripts/pg.sh url)
 SWIFT_TEST_FLAGS ?=
 PROTOC_GEN_SWIFT := .tools/swift-protobuf/.build/release/protoc-gen-swift
 
-.PHONY: deps build release test test-only pg-start pg-stop proto run stop bench-store bench-model bench-runner bench-train clean
+.PHONY: deps build release test test-only pg-start pg-stop proto run stop bench-store bench-model bench-runner bench-train deploy-check clean
 
 deps:
 	@scripts/install-deps.sh
@@ -44,6 +44,10 @@ bench-runner: deps
 # SFT warm-up then GRPO on each built-in task through the whole system; results into BENCHMARKS.md.
 bench-train: deps
 	@scripts/bench-train.sh
+
+# Checks docker/Dockerfile, docker-compose.yml and k8s/ offline; `make test` runs it first.
+deploy-check:
+	@scripts/validate-deploy.sh
 
 # Regenerates the Swift code of Protos/ (committed; the normal build never runs the plugin).
 proto: $(PROTOC_GEN_SWIFT)

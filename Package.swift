@@ -146,7 +146,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "lightning-ctl",
-            dependencies: ["LightningClient", "LightningServices", "LightningWire"],
+            dependencies: [
+                "LightningClient", "LightningCore", "LightningTasks", "LightningAlgorithm", "LightningServices", "LightningWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 

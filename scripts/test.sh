@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/python-deps.sh
+# The deployment files are checked offline first: seconds, and no reason to build if they are broken.
+scripts/validate-deploy.sh
 scripts/pg.sh start
 trap 'scripts/pg.sh stop' EXIT
 export DATABASE_URL=${DATABASE_URL:-$(scripts/pg.sh url)}

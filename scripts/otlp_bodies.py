@@ -37,7 +37,7 @@ with open(out_path, "wb") as out:
         for s in range(per_request):
             span = scope.spans.add()
             n = r * per_request + s
-            span.trace_id = n.to_bytes(16, "big")
+            span.trace_id = (n + 1).to_bytes(16, "big")  # an all-zero trace id is invalid in OTLP
             span.span_id = (n + 1).to_bytes(8, "big")
             span.name = "execute_tool search" if s % 2 else "chat lightning-s"
             span.kind = 3

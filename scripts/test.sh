@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/python-deps.sh
+scripts/install-deps.sh chromium  # the dashboard test renders pages in headless Chromium
 # The deployment files are checked offline first: seconds, and no reason to build if they are broken.
 scripts/validate-deploy.sh
 scripts/pg.sh start

@@ -118,8 +118,17 @@ struct RunnerBenchmark: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
-        while try await client.statistics().spans < expected {
-            try await Task.sleep(for: .milliseconds(20))
+        // Polls the count (a full count over the spans table, so not too often); gives up when the
+        // count stops growing, which would mean spans were rejected or lost.
+        var stored = 0, lastGrowth = ContinuousClock.now
+        while stored < expected {
+            try await Task.sleep(for: .milliseconds(100))
+            let now = try await client.statistics().spans
+            if now > stored { lastGrowth = .now }
+            stored = now
+            if ContinuousClock.now - lastGrowth > .seconds(30) {
+                throw BenchError("only \(stored - before) of \(expected - before) spans were stored")
+            }
         }
         let wall = ContinuousClock.now - started
         return (bodies.count * spansPerRequest, Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18)

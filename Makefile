@@ -29,7 +29,7 @@ test: deps
 # Trains the calc agent end to end: store, trainer + model host and runner as separate processes.
 # The store and runner stay up afterwards for inspection; `make stop` ends them and PostgreSQL.
 run: deps
-	@KEEP_RUNNING=1 scripts/train-run.sh calc 40 '{"warmup_steps":600,"validation_sampled":true,"validation_every":10}'
+	@KEEP_RUNNING=1 scripts/train-run.sh calc 60 '{"warmup_steps":1000,"learning_rate":5e-4,"validation_sampled":true,"validation_every":20}'
 	@python3 scripts/summary.py .lightning/run/metrics.jsonl
 	@echo "store and runner still running (store HTTP on http://127.0.0.1:4318); 'make stop' stops them"
 

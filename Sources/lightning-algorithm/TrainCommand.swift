@@ -22,6 +22,9 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Create and run this job: a built-in task (calc, digits) [env: LIGHTNING_TASK]; without it, run jobs from the store")
     var task: String?
 
+    @Option(help: "Algorithm of the job created with --task: grpo, or ppo (adds a value head and uses GAE)")
+    var algorithm = "grpo"
+
     @Option(help: "Steps of the job created with --task")
     var steps = 40
 
@@ -81,7 +84,7 @@ struct TrainCommand: AsyncParsableCommand {
                 // Started again after a crash: the job is resumed from its checkpoint, not created twice.
                 logger.info("resuming job", metadata: ["job.id": "\(existing.jobID)", "job.status": "\(existing.status)", "job.step": "\(existing.currentStep)"])
             } else {
-                let job = try await client.createJob(JobSpec(jobID: jobID, algorithm: "grpo", config: JSONText(unchecked: config), dataset: task, totalSteps: steps))
+                let job = try await client.createJob(JobSpec(jobID: jobID, algorithm: algorithm, config: JSONText(unchecked: config), dataset: task, totalSteps: steps))
                 logger.info("created job", metadata: ["job.id": "\(job.jobID)", "job.task": "\(task)", "job.steps": "\(steps)"])
             }
             jobOnly = true

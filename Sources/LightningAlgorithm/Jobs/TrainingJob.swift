@@ -48,8 +48,8 @@ public final class TrainingJob {
         guard let task = ExampleTasks.named(job.dataset) else {
             throw LightningError(.badRequest, "unknown task '\(job.dataset)'; built in: \(ExampleTasks.names.joined(separator: ", "))")
         }
-        guard job.algorithm == "grpo" else {
-            throw LightningError(.badRequest, "algorithm '\(job.algorithm)' is not supported by this trainer; use grpo")
+        guard job.algorithm == "grpo" || job.algorithm == "ppo" else {
+            throw LightningError(.badRequest, "unknown algorithm '\(job.algorithm)'; use grpo or ppo")
         }
         let settings = try TrainingSettings.parse(job.config)
         self.job = job
@@ -60,6 +60,11 @@ public final class TrainingJob {
         self.logger = logger
         checkpoints = JobCheckpoints(root: checkpointRoot, jobID: job.jobID)
         batch = RolloutBatch(store: store, logger: logger)
+        var initial = initial
+        if job.algorithm == "ppo" {
+            // PPO needs a critic: a value head on the policy's last hidden state, starting at zero.
+            initial = Checkpoint(weights: try initial.weights.withValueHead(), version: initial.version)
+        }
         let start = try checkpoints.latest()
         if start == nil, job.currentStep > 0 {
             logger.warning("the job has no checkpoint here; starting it over from the initial model",
@@ -155,7 +160,7 @@ public final class TrainingJob {
             logger.warning("recorded calls are not all stored yet; training on what is", metadata: ["job.step": "\(step)"])
         }
         let traces = try await batch.traces(succeeded)
-        let report = pipeline.grpoTransitions(traces)
+        let report = try transitions(traces)
         let current = version(after: step - 1)
         let trainStarted = ContinuousClock.now
         let statistics = report.transitions.isEmpty ? TrainingStatistics() : try trainer.train(report.transitions)
@@ -217,7 +222,7 @@ public final class TrainingJob {
     private func publish(step: Int) async throws {
         let version = version(after: step)
         if servedVersion != version {
-            try serving.engine.load(weights: trainer.model.snapshot(), version: version)
+            try serving.engine.load(weights: trainer.model.snapshot().withoutValueHead(), version: version)
             servedVersion = version
         }
         let llm = #"{"endpoint":"\#(serving.publicURL)","model":"\#(serving.modelName)","weights_version":\#(version)}"#
@@ -244,6 +249,15 @@ public final class TrainingJob {
     }
 
     // MARK: Pieces
+
+    /// GRPO: group-normalised advantages. PPO: advantages and returns by GAE over the critic's values.
+    private func transitions(_ traces: [RolloutTrace]) throws -> TransitionReport {
+        guard job.algorithm == "ppo" else { return pipeline.grpoTransitions(traces) }
+        var report = pipeline.ppoTransitions(traces)
+        let values = try trainer.values(for: report.transitions)
+        GAE(gamma: settings.gaeGamma, lambda: settings.gaeLambda).apply(to: &report.transitions, values: values)
+        return report
+    }
 
     private var rolloutConfig: RolloutConfig {
         RolloutConfig(timeoutSeconds: settings.rolloutTimeoutSeconds, unresponsiveSeconds: 30, maxAttempts: 2)

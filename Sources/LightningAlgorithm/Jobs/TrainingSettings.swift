@@ -26,6 +26,9 @@ public struct TrainingSettings: Sendable, Hashable, Codable {
     /// call gets for a tool span it caused that ended in error (0: off).
     public var discount = 1.0
     public var toolErrorPenalty = 0.0
+    /// PPO's GAE discount and λ over a call's tokens (1, 1: the call's reward, minus the value).
+    public var gaeGamma = 1.0
+    public var gaeLambda = 1.0
     /// Only calls of these agents are trained (default: all).
     public var agents: [String]?
     /// Seconds a rollout may run (120) and a step may wait for its rollouts (600); a step goes on with
@@ -48,7 +51,7 @@ public struct TrainingSettings: Sendable, Hashable, Codable {
         case warmupLearningRate = "warmup_learning_rate", warmupSteps = "warmup_steps", warmupBatch = "warmup_batch"
         case clipRatio = "clip_ratio", dualClip = "dual_clip", klCoefficient = "kl_coefficient"
         case entropyCoefficient = "entropy_coefficient", miniBatchRollouts = "mini_batch_rollouts", epochs
-        case discount, toolErrorPenalty = "tool_error_penalty", agents
+        case discount, toolErrorPenalty = "tool_error_penalty", agents, gaeGamma = "gae_gamma", gaeLambda = "gae_lambda"
         case rolloutTimeoutSeconds = "rollout_timeout_seconds", stepTimeoutSeconds = "step_timeout_seconds"
         case minFinishedFraction = "min_finished_fraction", validationEvery = "validation_every"
         case validationTasks = "validation_tasks", validationSampled = "validation_sampled", seed
@@ -75,6 +78,8 @@ public struct TrainingSettings: Sendable, Hashable, Codable {
         discount = try value(.discount, defaults.discount)
         toolErrorPenalty = try value(.toolErrorPenalty, defaults.toolErrorPenalty)
         agents = try container.decodeIfPresent([String].self, forKey: .agents)
+        gaeGamma = try value(.gaeGamma, defaults.gaeGamma)
+        gaeLambda = try value(.gaeLambda, defaults.gaeLambda)
         rolloutTimeoutSeconds = try value(.rolloutTimeoutSeconds, defaults.rolloutTimeoutSeconds)
         stepTimeoutSeconds = try value(.stepTimeoutSeconds, defaults.stepTimeoutSeconds)
         minFinishedFraction = try value(.minFinishedFraction, defaults.minFinishedFraction)
@@ -118,6 +123,7 @@ public struct TrainingSettings: Sendable, Hashable, Codable {
         try check(klCoefficient >= 0 && entropyCoefficient >= 0, "kl_coefficient and entropy_coefficient must be ≥ 0")
         try check(epochs >= 1 && (miniBatchRollouts ?? 1) >= 1, "epochs and mini_batch_rollouts must be ≥ 1")
         try check(discount > 0 && discount <= 1 && toolErrorPenalty >= 0, "discount must be in (0, 1] and tool_error_penalty ≥ 0")
+        try check(gaeGamma > 0 && gaeGamma <= 1 && gaeLambda >= 0 && gaeLambda <= 1, "gae_gamma must be in (0, 1] and gae_lambda in [0, 1]")
         try check(rolloutTimeoutSeconds > 0 && stepTimeoutSeconds > 0, "timeouts must be positive")
         try check(minFinishedFraction > 0 && minFinishedFraction <= 1, "min_finished_fraction must be in (0, 1]")
         try check(validationEvery >= 0 && validationTasks >= 0, "validation_every and validation_tasks must be ≥ 0")

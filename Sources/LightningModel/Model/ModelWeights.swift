@@ -59,3 +59,24 @@ public final class ModelWeights: @unchecked Sendable {
 
     var pointer: UnsafePointer<Float> { UnsafePointer(storage.pointer) }
 }
+
+extension ModelWeights {
+    /// These weights with a scalar value head added (zero, so every value starts at 0) for PPO; the
+    /// same weights when they have one. The value head comes last in the layout, so the rest is copied as is.
+    public func withValueHead() throws(ModelError) -> ModelWeights {
+        guard !config.valueHead else { return self }
+        var extended = config
+        extended.valueHead = true
+        return try ModelWeights(config: extended, values: values + [Float](repeating: 0, count: config.width + 1))
+    }
+}
+
+extension ModelWeights {
+    /// These weights without their value head, for serving (generation never reads it).
+    public func withoutValueHead() throws(ModelError) -> ModelWeights {
+        guard config.valueHead else { return self }
+        var plain = config
+        plain.valueHead = false
+        return try ModelWeights(config: plain, values: Array(values.dropLast(config.width + 1)))
+    }
+}

@@ -16,7 +16,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "The built-in task to train on: \(ExampleTasks.names.joined(separator: ", "))")
     var task = "calc"
 
-    @Option(help: "The RL algorithm (grpo)")
+    @Option(help: "The RL algorithm: grpo, or ppo (adds a value head and uses GAE)")
     var algorithm = "grpo"
 
     @Option(help: "RL steps")
@@ -59,7 +59,7 @@ struct TrainCommand: AsyncParsableCommand {
         guard ExampleTasks.named(task) != nil else {
             throw CtlFailure.usage("unknown task '\(task)'; built in: \(ExampleTasks.names.joined(separator: ", "))")
         }
-        guard algorithm == "grpo" else { throw CtlFailure.usage("algorithm '\(algorithm)' is not supported; use grpo") }
+        guard algorithm == "grpo" || algorithm == "ppo" else { throw CtlFailure.usage("algorithm '\(algorithm)' is not supported; use grpo or ppo") }
         guard steps >= 1 else { throw CtlFailure.usage("--steps must be at least 1") }
         guard case .object(var settings)? = try? JSONText(validating: config, field: "--config").value() else {
             throw CtlFailure.usage("--config must be a JSON object, such as '{\"clip_ratio\": 0.2}'")

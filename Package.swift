@@ -101,7 +101,7 @@ let package = Package(
         .target(
             name: "LightningAlgorithm",
             dependencies: [
-                "LightningModel", "LightningCore", "LightningClient", "LightningOpenAI", "LightningTasks",
+                "LightningModel", "LightningCore", "LightningClient", "LightningWire", "LightningOpenAI", "LightningTasks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -139,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "lightning-algorithm",
             dependencies: [
-                "LightningAlgorithm", "LightningModel", "LightningServices", "LightningClient", "LightningCore",
+                "LightningAlgorithm", "LightningModel", "LightningServices", "LightningClient", "LightningCore", "LightningWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

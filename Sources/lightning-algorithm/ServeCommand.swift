@@ -2,6 +2,7 @@ import ArgumentParser
 import LightningAlgorithm
 import LightningModel
 import LightningServices
+import LightningWire
 import Logging
 import ServiceLifecycle
 
@@ -36,6 +37,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Store endpoint, e.g. tcp://127.0.0.1:5555 [env: LIGHTNING_STORE]; enables call recording")
     var store: String?
 
+    @Option(help: "The store's CurveZMQ public key [env: LIGHTNING_CURVE_SERVER_KEY]")
+    var curveServerKey: String?
+
+    @Option(help: "This host's CurveZMQ secret key [env: LIGHTNING_CURVE_SECRET_KEY]")
+    var curveSecretKey: String?
+
     @Option(help: "Compute threads of the engine [env: LIGHTNING_MODEL_THREADS] (default: the number of cores)")
     var threads = ComputeThreads.defaultWorkers
 
@@ -57,7 +64,10 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.modelName = modelName ?? Environment.string("LIGHTNING_MODEL_NAME") ?? ModelHostConfiguration.defaultModelName(for: model.weights.config)
 
         let endpoint = store ?? Environment.string("LIGHTNING_STORE")
-        let recorder = try endpoint.map { try StoreCallRecorder.connecting(to: $0, logger: logger) }
+        let security = try CurveClientSecurity.keys(
+            server: curveServerKey ?? Environment.string("LIGHTNING_CURVE_SERVER_KEY"),
+            secret: curveSecretKey ?? Environment.string("LIGHTNING_CURVE_SECRET_KEY"))
+        let recorder = try endpoint.map { try StoreCallRecorder.connecting(to: $0, security: security, logger: logger) }
         if let endpoint {
             logger.info("recording calls under /rollout/… in the store", metadata: ["store.endpoint": "\(endpoint)"])
         } else {

@@ -5,6 +5,7 @@ import LightningClient
 import LightningCore
 import LightningModel
 import LightningServices
+import LightningWire
 import Logging
 import ServiceLifecycle
 
@@ -64,6 +65,12 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Compute threads [env: LIGHTNING_MODEL_THREADS] (default: the number of cores)")
     var threads = Environment.int("LIGHTNING_MODEL_THREADS", default: ComputeThreads.defaultWorkers)
 
+    @Option(help: "The store's CurveZMQ public key [env: LIGHTNING_CURVE_SERVER_KEY]")
+    var curveServerKey: String?
+
+    @Option(help: "This trainer's CurveZMQ secret key [env: LIGHTNING_CURVE_SECRET_KEY]")
+    var curveSecretKey: String?
+
     @Option(help: "trace, debug, info, notice, warning or error [env: LIGHTNING_LOG_LEVEL]")
     var logLevel = Environment.string("LIGHTNING_LOG_LEVEL", default: "info")
 
@@ -73,7 +80,10 @@ struct TrainCommand: AsyncParsableCommand {
         let logger = Logger(label: "lightning-algorithm")
         let model = try ServedModel.load(checkpoint: checkpoint ?? Environment.string("LIGHTNING_CHECKPOINT"), size: size, seed: seed)
         logger.info("initial model: \(model.origin)", metadata: ["model.version": "\(model.version)"])
-        let client = try StoreClient(configuration: StoreClientConfiguration(endpoints: [store]), logger: logger)
+        let security = try CurveClientSecurity.keys(
+            server: curveServerKey ?? Environment.string("LIGHTNING_CURVE_SERVER_KEY"),
+            secret: curveSecretKey ?? Environment.string("LIGHTNING_CURVE_SECRET_KEY"))
+        let client = try StoreClient(configuration: StoreClientConfiguration(endpoints: [store], security: security), logger: logger)
         defer { client.close() }
 
         var jobOnly = false

@@ -102,11 +102,9 @@ struct LightningRunnerCommand: AsyncParsableCommand {
     }
 
     private func curveSecurity() throws -> CurveClientSecurity? {
-        guard let server = curveServerKey ?? Environment.string("LIGHTNING_CURVE_SERVER_KEY"),
-            let secret = curveSecretKey ?? Environment.string("LIGHTNING_CURVE_SECRET_KEY")
-        else { return nil }
-        let keys = try CurveKeyPair(publicKey: CurveKeyPair.publicKey(forSecret: secret), secretKey: secret)
-        return try CurveClientSecurity(serverPublicKey: server, clientKeys: keys)
+        try CurveClientSecurity.keys(
+            server: curveServerKey ?? Environment.string("LIGHTNING_CURVE_SERVER_KEY"),
+            secret: curveSecretKey ?? Environment.string("LIGHTNING_CURVE_SECRET_KEY"))
     }
 }
 

@@ -1,4 +1,5 @@
 import CZeroMQ
+import LightningCore
 
 /// A CurveZMQ key pair in Z85 text (40 characters each).
 public struct CurveKeyPair: Sendable, Hashable {
@@ -123,5 +124,21 @@ public final class ZAPHandler: Sendable {
         let status = admitted ? "200" : "400"
         let text = admitted ? "OK" : "client key not allowed"
         return [frames[0], [], Array("1.0".utf8), requestID, Array(status.utf8), Array(text.utf8), [], []]
+    }
+}
+
+extension CurveClientSecurity {
+    /// The client side of CurveZMQ from the store's public key and this client's secret key (Z85), as
+    /// the services take them from `--curve-server-key` / `--curve-secret-key`: `nil` when neither is
+    /// given (traffic in the clear), an error when only one is.
+    public static func keys(server: String?, secret: String?) throws -> CurveClientSecurity? {
+        guard let server, let secret else {
+            if server != nil || secret != nil {
+                throw LightningError(.badRequest, "CurveZMQ needs both the store's public key and this client's secret key")
+            }
+            return nil
+        }
+        let pair = try CurveKeyPair(publicKey: CurveKeyPair.publicKey(forSecret: secret), secretKey: secret)
+        return try CurveClientSecurity(serverPublicKey: server, clientKeys: pair)
     }
 }

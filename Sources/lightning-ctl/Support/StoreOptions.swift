@@ -67,13 +67,12 @@ struct StoreOptions: ParsableArguments {
     }
 
     private func curveSecurity() throws -> CurveClientSecurity? {
-        let server = curveServerKey ?? Environment.string("LIGHTNING_CURVE_SERVER_KEY")
-        let secret = curveSecretKey ?? Environment.string("LIGHTNING_CURVE_SECRET_KEY")
-        guard let server, let secret else {
-            if server != nil || secret != nil { throw CtlFailure.usage("CurveZMQ needs both --curve-server-key and --curve-secret-key") }
-            return nil
+        do {
+            return try CurveClientSecurity.keys(
+                server: curveServerKey ?? Environment.string("LIGHTNING_CURVE_SERVER_KEY"),
+                secret: curveSecretKey ?? Environment.string("LIGHTNING_CURVE_SECRET_KEY"))
+        } catch let error as LightningError where error.code == .badRequest {
+            throw CtlFailure.usage("CurveZMQ needs both --curve-server-key and --curve-secret-key")
         }
-        let keys = try CurveKeyPair(publicKey: CurveKeyPair.publicKey(forSecret: secret), secretKey: secret)
-        return try CurveClientSecurity(serverPublicKey: server, clientKeys: keys)
     }
 }

@@ -1,4 +1,5 @@
 import LightningClient
+import LightningWire
 import LightningCore
 import Logging
 import ServiceLifecycle
@@ -20,8 +21,10 @@ public final class StoreCallRecorder: CallRecorder, Service {
     }
 
     /// A recorder with its own store client connected to `endpoint` (`tcp://host:5555`), closed on stop.
-    public static func connecting(to endpoint: String, flushTimeout: Duration = .seconds(10), logger: Logger) throws -> StoreCallRecorder {
-        let client = try StoreClient(configuration: StoreClientConfiguration(endpoints: [endpoint]), logger: logger)
+    public static func connecting(
+        to endpoint: String, security: CurveClientSecurity? = nil, flushTimeout: Duration = .seconds(10), logger: Logger
+    ) throws -> StoreCallRecorder {
+        let client = try StoreClient(configuration: StoreClientConfiguration(endpoints: [endpoint], security: security), logger: logger)
         return StoreCallRecorder(uploader: SpanUploader(store: client, logger: logger), flushTimeout: flushTimeout, logger: logger,
                                  onStop: { client.close() })
     }

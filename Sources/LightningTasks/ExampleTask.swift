@@ -1,4 +1,5 @@
 import LightningCore
+import LightningOpenAI
 
 /// A built-in training task (DESIGN.md section 7): a deterministic dataset with a train/validation
 /// split, the agent that solves it through the model, and demonstrations for a supervised warm-up.
@@ -41,10 +42,12 @@ public struct TaskExample: Sendable, Hashable {
 /// call's chat messages and the reply to learn.
 public struct TaskDemonstration: Sendable, Hashable {
     public struct Call: Sendable, Hashable {
-        public var messages: [ChatTurn]
+        /// What the agent sends, as it sends it: the trainer renders these through the model host's
+        /// own chat template, so warm-up prompts are token for token what the host will see.
+        public var messages: [ChatCompletionMessage]
         public var reply: String
 
-        public init(messages: [ChatTurn], reply: String) {
+        public init(messages: [ChatCompletionMessage], reply: String) {
             self.messages = messages
             self.reply = reply
         }
@@ -57,17 +60,6 @@ public struct TaskDemonstration: Sendable, Hashable {
     }
 }
 
-/// A chat message as the agents send it (`role` is an OpenAI role name).
-public struct ChatTurn: Sendable, Hashable {
-    public var role: String
-    public var content: String
-
-    public init(_ role: String, _ content: String) {
-        self.role = role
-        self.content = content
-    }
-}
-
 /// The built-in tasks by name.
 public enum ExampleTasks {
     public static let all: [any ExampleTask] = [CalcTask(), DigitsTask()]
@@ -77,4 +69,10 @@ public enum ExampleTasks {
     }
 
     public static var names: [String] { all.map(\.name) }
+}
+
+extension ChatCompletionMessage {
+    static func user(_ text: String) -> ChatCompletionMessage { ChatCompletionMessage(role: .user, content: text) }
+    static func assistant(_ text: String) -> ChatCompletionMessage { ChatCompletionMessage(role: .assistant, content: text) }
+    static func tool(_ text: String) -> ChatCompletionMessage { ChatCompletionMessage(role: .tool, content: text) }
 }

@@ -28,10 +28,10 @@ struct TaskChat: Sendable {
     }
 
     /// The assistant's reply to `messages`.
-    func reply(_ messages: [ChatTurn], maxTokens: Int) async throws -> String {
+    func reply(_ messages: [ChatCompletionMessage], maxTokens: Int) async throws -> String {
         let request = ChatCompletionRequest(
             model: model,
-            messages: messages.map { ChatCompletionMessage(role: ChatCompletionRole(rawValue: $0.role) ?? .user, content: $0.content) },
+            messages: messages,
             temperature: temperature, maxTokens: maxTokens, user: agentName)
         let answer = try await client.chat(request)
         return answer.choices.first?.message.text ?? ""

@@ -38,52 +38,22 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Name this trainer holds jobs under; keep it across restarts to resume [env: LIGHTNING_TRAINER_NAME]")
     var name = Environment.string("LIGHTNING_TRAINER_NAME", default: TrainingService.Configuration().owner)
 
+    @OptionGroup var model: ModelHostOptions
+
     @Option(help: "Directory of the checkpoints [env: LIGHTNING_CHECKPOINT_DIR]")
     var checkpointDir = Environment.string("LIGHTNING_CHECKPOINT_DIR", default: ".lightning/checkpoints")
-
-    @Option(help: "Initial checkpoint [env: LIGHTNING_CHECKPOINT]; without it a fresh model of --size")
-    var checkpoint: String?
-
-    @Option(help: "Model size S or M for a fresh model [env: LIGHTNING_MODEL_SIZE]")
-    var size = Environment.string("LIGHTNING_MODEL_SIZE", default: "S")
-
-    @Option(help: "Seed of a fresh model's weights [env: LIGHTNING_MODEL_SEED]")
-    var seed = Environment.int("LIGHTNING_MODEL_SEED", default: 0)
-
-    @Option(help: "Address the model host listens on [env: LIGHTNING_MODEL_HOST]")
-    var host = Environment.string("LIGHTNING_MODEL_HOST", default: "0.0.0.0")
-
-    @Option(help: "Model host port [env: LIGHTNING_MODEL_PORT]")
-    var port = Environment.int("LIGHTNING_MODEL_PORT", default: 8000)
 
     @Option(help: "The model host's URL as runners reach it [env: LIGHTNING_MODEL_PUBLIC_URL] (default http://127.0.0.1:<port>)")
     var publicURL: String?
 
-    @Option(help: "Model name clients send [env: LIGHTNING_MODEL_NAME] (default lightning-s or lightning-m)")
-    var modelName: String?
-
-    @Option(help: "Compute threads [env: LIGHTNING_MODEL_THREADS] (default: the number of cores)")
-    var threads = Environment.int("LIGHTNING_MODEL_THREADS", default: ComputeThreads.defaultWorkers)
-
-    @Option(help: "The store's CurveZMQ public key [env: LIGHTNING_CURVE_SERVER_KEY]")
-    var curveServerKey: String?
-
-    @Option(help: "This trainer's CurveZMQ secret key [env: LIGHTNING_CURVE_SECRET_KEY]")
-    var curveSecretKey: String?
-
-    @Option(help: "trace, debug, info, notice, warning or error [env: LIGHTNING_LOG_LEVEL]")
-    var logLevel = Environment.string("LIGHTNING_LOG_LEVEL", default: "info")
-
     func run() async throws {
-        ServiceSetup.bootstrapLogging(level: logLevel)
+        let options = self.model
+        ServiceSetup.bootstrapLogging(level: options.logLevel)
         let registry = ServiceSetup.bootstrapMetrics()
         let logger = Logger(label: "lightning-algorithm")
-        let model = try ServedModel.load(checkpoint: checkpoint ?? Environment.string("LIGHTNING_CHECKPOINT"), size: size, seed: seed)
+        let model = try options.loadModel()
         logger.info("initial model: \(model.origin)", metadata: ["model.version": "\(model.version)"])
-        let security = try CurveClientSecurity.keys(
-            server: curveServerKey ?? Environment.string("LIGHTNING_CURVE_SERVER_KEY"),
-            secret: curveSecretKey ?? Environment.string("LIGHTNING_CURVE_SECRET_KEY"))
-        let client = try StoreClient(configuration: StoreClientConfiguration(endpoints: [store], security: security), logger: logger)
+        let client = try StoreClient(configuration: StoreClientConfiguration(endpoints: [store], security: try options.storeSecurity()), logger: logger)
         defer { client.close() }
 
         var jobOnly = false
@@ -100,10 +70,8 @@ struct TrainCommand: AsyncParsableCommand {
             jobOnly = true
         }
 
-        let engine = try GenerationEngine(weights: model.weights, version: model.version, configuration: .init(maxSequences: 64, threads: threads))
-        let servedName = modelName ?? Environment.string("LIGHTNING_MODEL_NAME") ?? ModelHostConfiguration.defaultModelName(for: model.weights.config)
-        var hostConfiguration = ModelHostConfiguration(host: host, port: port, apiKey: Environment.string("LIGHTNING_API_KEY"))
-        hostConfiguration.modelName = servedName
+        let engine = try options.engine(for: model)
+        let hostConfiguration = options.hostConfiguration(for: model)
         let recorder = StoreCallRecorder(store: client, logger: logger)
         let modelHost = ModelHost(engine: engine, configuration: hostConfiguration, recorder: recorder,
                                   metricsText: { registry.emitToString() }, logger: logger)
@@ -111,10 +79,10 @@ struct TrainCommand: AsyncParsableCommand {
         trainerConfiguration.owner = name
         trainerConfiguration.checkpointRoot = URL(fileURLWithPath: checkpointDir)
         trainerConfiguration.exitAfterJob = jobOnly
-        trainerConfiguration.threads = threads
+        trainerConfiguration.threads = options.threads
         let serving = ServingTarget(
-            engine: engine, publicURL: publicURL ?? Environment.string("LIGHTNING_MODEL_PUBLIC_URL") ?? "http://127.0.0.1:\(port)",
-            modelName: servedName, recorder: recorder)
+            engine: engine, publicURL: publicURL ?? Environment.string("LIGHTNING_MODEL_PUBLIC_URL") ?? "http://127.0.0.1:\(options.port)",
+            modelName: hostConfiguration.modelName, recorder: recorder)
         let trainer = TrainingService(store: client, serving: serving, initial: Checkpoint(weights: model.weights, version: model.version),
                                       configuration: trainerConfiguration, logger: logger)
         // Shutdown order is the reverse: the trainer stops first, then the host, then the recorder flushes.

@@ -3,7 +3,6 @@ import LightningAlgorithm
 import LightningCore
 import LightningModel
 import LightningOpenAI
-import ServiceLifecycle
 import Testing
 
 /// The model host recording calls in a real store (PostgreSQL over ZeroMQ).
@@ -15,26 +14,16 @@ import Testing
             let claimed = try #require(try await store.client.dequeueRollout(workerID: "w1", waitSeconds: 0))
             let rolloutID = claimed.rollout.rolloutID, attemptID = claimed.attempt.attemptID
             let weights = try ModelWeights(config: ModelConfig(layers: 2, heads: 2, width: 32, context: 64), seed: 5)
-            let engine = try GenerationEngine(weights: weights, version: 3, configuration: .init(maxSequences: 4, threads: 1))
-            let recorder = StoreCallRecorder(store: store.client, logger: testLogger)
-            let host = ModelHost(engine: engine, configuration: ModelHostConfiguration(host: "127.0.0.1", port: 0, modelName: "lightning-test"),
-                                 recorder: recorder, logger: testLogger)
-            let group = ServiceGroup(services: [recorder, host], gracefulShutdownSignals: [], logger: testLogger)
-            let reply = try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                let port = await host.listeningPort()
+            // `withModelHost` stops the host gracefully when the body returns: the host first, then the
+            // recorder flushes its queue, so the span is stored before it is read below.
+            let reply = try await withModelHost(store, weights: weights, version: 3) { host in
                 let client = OpenAIClient(
-                    baseURL: URL(string: "http://127.0.0.1:\(port)/rollout/\(rolloutID)/attempt/\(attemptID)/v1")!,
+                    baseURL: URL(string: "\(host.root)/rollout/\(rolloutID)/attempt/\(attemptID)/v1")!,
                     headers: ["X-Lightning-Agent": "calc-agent"])
-                let reply = try await client.chat(ChatCompletionRequest(
+                return try await client.chat(ChatCompletionRequest(
                     model: "lightning-test", messages: [ChatCompletionMessage(role: .user, content: "What is 6*7?")],
                     temperature: 0.9, maxTokens: 8, returnTokenIDs: true))
-                // Graceful shutdown stops the host first, then the recorder flushes its queue.
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return reply
             }
-            await engine.shutdown()
 
             let spans = try await store.client.querySpans(SpanQuery(rolloutID: rolloutID))
             #expect(spans.count == 1)

@@ -44,7 +44,7 @@ import Testing
         #expect(demonstrations == task.demonstrations(count: 600, seed: 1))
         var toolUse: [String: (used: Int, all: Int)] = [:]
         for demonstration in demonstrations {
-            let question = demonstration.calls[0].messages[0].content
+            let question = demonstration.calls[0].messages[0].text
             let word = question.split(separator: " ")[3]
             let usedTool = demonstration.calls.count == 2
             toolUse[String(word), default: (0, 0)].all += 1

@@ -21,8 +21,7 @@ struct RolloutBatch {
             let left = deadline - ContinuousClock.now
             guard left > .zero else { break }
             let waiting = ids.filter { ended[$0] == nil }
-            let seconds = Double(left.components.seconds) + Double(left.components.attoseconds) * 1e-18
-            for rollout in try await store.waitForRollouts(rolloutIDs: waiting, timeoutSeconds: min(seconds, 30)) {
+            for rollout in try await store.waitForRollouts(rolloutIDs: waiting, timeoutSeconds: min(left.seconds, 30)) {
                 ended[rollout.rolloutID] = rollout
             }
         }

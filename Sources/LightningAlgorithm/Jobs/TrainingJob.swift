@@ -270,11 +270,11 @@ public final class TrainingJob {
             credit: CreditAssignment(discount: settings.discount, rules: rules))
     }
 
-    /// A task's demonstration as token rows: each call's prompt in the chat template and its reply
-    /// ended by `<|eot|>`, as the model host would have produced it.
+    /// A task's demonstration as token rows: each call's prompt exactly as the model host renders it
+    /// (`ServingCall.templateMessage`, then the chat template) and its reply ended by `<|eot|>`.
     static func supervisedRows(_ demonstration: TaskDemonstration) -> [Demonstration] {
         demonstration.calls.map { call in
-            let messages = call.messages.map { ChatMessage(role: ChatRole(rawValue: $0.role) ?? .user, content: $0.content) }
+            let messages = call.messages.map(ServingCall.templateMessage)
             return Demonstration(
                 promptTokenIDs: ChatTemplate.tokens(for: messages),
                 responseTokenIDs: ByteTokenizer().encode(call.reply) + [ByteTokenizer.Special.endOfTurn.rawValue])

@@ -1,5 +1,6 @@
 import Foundation
 import LightningCore
+import LightningOpenAI
 
 /// The calc agent: asks the model; a reply `calc <expression>` runs the calculator (recorded as a tool
 /// span, with error status when the expression cannot be computed) and the model then answers from the
@@ -17,7 +18,7 @@ public struct CalcAgent: Agent {
     public func run(_ context: RolloutContext) async throws -> Double? {
         let input = try context.task.decoded(as: Input.self, task: "calc")
         let chat = try TaskChat(context, agentName: name)
-        var messages = [ChatTurn("user", input.question)]
+        var messages = [ChatCompletionMessage.user(input.question)]
         var reply = try await chat.reply(messages, maxTokens: 16)
         if let expression = Calculator.toolCall(in: reply) {
             let result: String
@@ -28,18 +29,18 @@ public struct CalcAgent: Agent {
             } catch let error as CalculatorError {
                 result = "error: \(error.message)"
             }
-            messages += [ChatTurn("assistant", reply), ChatTurn("tool", result)]
+            messages += [.assistant(reply), .tool(result)]
             reply = try await chat.reply(messages, maxTokens: 12)
         }
         return Int(reply.trimmingCharacters(in: .whitespaces)) == input.answer ? 1 : 0
     }
 
     /// The two calls of a tool-using solution, for demonstrations.
-    static func demonstration(ask: [ChatTurn], expression: String, result: Int) -> TaskDemonstration {
+    static func demonstration(ask: [ChatCompletionMessage], expression: String, result: Int) -> TaskDemonstration {
         let call = "calc \(expression)"
         return TaskDemonstration(calls: [
             .init(messages: ask, reply: call),
-            .init(messages: ask + [ChatTurn("assistant", call), ChatTurn("tool", "\(result)")], reply: "\(result)"),
+            .init(messages: ask + [.assistant(call), .tool("\(result)")], reply: "\(result)"),
         ])
     }
 }

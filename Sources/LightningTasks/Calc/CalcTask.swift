@@ -1,4 +1,5 @@
 import LightningCore
+import LightningOpenAI
 
 /// Arithmetic word problems with a calculator tool: call the tool, read its result, answer.
 ///
@@ -41,7 +42,7 @@ public struct CalcTask: ExampleTask {
     }
 
     static func demonstration(_ problem: CalcProblem, flawed: Bool) -> TaskDemonstration {
-        let ask = [ChatTurn("user", problem.question)]
+        let ask = [ChatCompletionMessage.user(problem.question)]
         switch (problem.op, flawed) {
         case (.times, true):
             // Guesses: the product rounded to two significant digits, without the tool.

@@ -1,4 +1,5 @@
 import LightningCore
+import LightningOpenAI
 
 /// A smoke task a freshly initialised model can improve on at once: the reward is the share of digits
 /// in a short reply. A random model writes some digits by chance, so every group has reward variance
@@ -18,7 +19,7 @@ public struct DigitsTask: ExampleTask {
         var generator = SeededGenerator(seed: seed)
         return (0..<count).map { index in
             let number = (0..<6).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
-            return TaskDemonstration(calls: [.init(messages: [ChatTurn("user", "Write a number (train \(index)).")], reply: number)])
+            return TaskDemonstration(calls: [.init(messages: [.user("Write a number (train \(index)).")], reply: number)])
         }
     }
 
@@ -36,7 +37,7 @@ public struct DigitsAgent: Agent {
 
     public func run(_ context: RolloutContext) async throws -> Double? {
         let input = try context.task.decoded(as: Input.self, task: "digits")
-        let reply = try await TaskChat(context, agentName: name).reply([ChatTurn("user", input.prompt)], maxTokens: DigitsTask.replyTokens)
+        let reply = try await TaskChat(context, agentName: name).reply([.user(input.prompt)], maxTokens: DigitsTask.replyTokens)
         return Double(reply.unicodeScalars.filter { ("0"..."9").contains($0) }.count) / Double(DigitsTask.replyTokens)
     }
 }

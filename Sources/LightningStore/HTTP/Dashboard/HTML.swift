@@ -64,6 +64,6 @@ enum HTML {
 
     static func time(_ date: Date?) -> String {
         guard let date else { return "–" }
-        return escape(ISO8601DateFormatter().string(from: date))
+        return escape(date.formatted(.iso8601))
     }
 }

@@ -14,7 +14,7 @@ import Testing
         try await withTestHost(config: config) { host in
             let out = try await PythonClient.run("disconnect", baseURL: host.baseURL)
             #expect(out.int("read") == 3)
-            try await eventually("the engine drops the abandoned stream") { host.host.engine.statistics.runningSequences == 0 }
+            try await eventually(timeout: .seconds(30), "the engine drops the abandoned stream") { host.host.engine.statistics.runningSequences == 0 }
             let client = OpenAIClient(baseURL: host.baseURL)
             let reply = try await client.chat(ChatCompletionRequest(model: TestHost.modelName, messages: Self.hello, maxTokens: 4))
             #expect(reply.choices.count == 1 && reply.usage?.completionTokens ?? 0 >= 1)

@@ -13,7 +13,7 @@ struct RolloutBatch {
     func run(_ submissions: [RolloutSubmission], timeout: Duration) async throws -> [Rollout] {
         var ids: [String] = []
         for chunk in submissions.chunked(500) {
-            ids += try await store.enqueueRollouts(Array(chunk)).map(\.rolloutID)
+            ids += try await enqueue(Array(chunk)).map(\.rolloutID)
         }
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var ended: [String: Rollout] = [:]
@@ -37,6 +37,29 @@ struct RolloutBatch {
         }
         return ids.compactMap { ended[$0] }
     }
+
+    /// Enqueues `submissions` under their ids. A rollout that already ended without success was left by
+    /// an earlier run of this trainer (it failed while the trainer or model host was down, or was
+    /// cancelled as a straggler): it is replaced by a new one in the same group, under the id with
+    /// `:r1`, `:r2`, … appended, so that a restarted step runs its full batch again, and a trainer that
+    /// restarts once more finds the same replacements instead of adding others.
+    private func enqueue(_ submissions: [RolloutSubmission]) async throws -> [Rollout] {
+        var rollouts = try await store.enqueueRollouts(submissions)
+        for round in 1...Self.maxReplacements {
+            let stale = rollouts.indices.filter { rollouts[$0].status.isTerminal && rollouts[$0].status != .succeeded }
+            if stale.isEmpty { break }
+            let replacements = stale.map { index in
+                var submission = submissions[index]
+                submission.rolloutID = submission.rolloutID.map { "\($0):r\(round)" }
+                return submission
+            }
+            logger.notice("replacing rollouts an earlier run left unfinished", metadata: ["job.rollouts": "\(stale.count)"])
+            for (index, rollout) in zip(stale, try await store.enqueueRollouts(replacements)) { rollouts[index] = rollout }
+        }
+        return rollouts
+    }
+
+    static let maxReplacements = 3
 
     /// The spans of each rollout's latest attempt, for the succeeded ones.
     func traces(_ rollouts: [Rollout]) async throws -> [RolloutTrace] {

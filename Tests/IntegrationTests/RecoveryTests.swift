@@ -79,4 +79,30 @@ import Testing
         await store.stop()
         await database.drop()
     }
+
+    @Test("SIGTERM answers long waits in flight at once, so the store stops within seconds")
+    func shutdownReleasesLongWaits() async throws {
+        let database = try await TestDatabase.create()
+        let store = try StoreProcess(databaseURL: database.url, name: Identifier.make("w"))
+        let context = try ZMQContext()
+        let client = try StoreClient(
+            configuration: StoreClientConfiguration(endpoints: [store.requestEndpoint], requestTimeout: .seconds(300), retry: .none),
+            context: context
+        )
+        let pending = try await client.enqueueRollouts([submission()])[0].rolloutID
+        _ = try #require(try await client.dequeueRollout(workerID: "busy", waitSeconds: 5))
+        // A wait for a rollout that will not end for minutes, and a dequeue on an empty queue.
+        async let waited = client.waitForRollouts(rolloutIDs: [pending], timeoutSeconds: 240)
+        async let dequeued = client.dequeueRollout(workerID: "idle", waitSeconds: 240)
+        try await Task.sleep(for: .seconds(1))
+        let started = ContinuousClock.now
+        await store.stop()
+        let stopped = ContinuousClock.now - started
+        // Not held up by the 240 s waits (a bound, not a speed target: it used to take the full wait).
+        #expect(stopped < .seconds(60), "the store took \(stopped) to stop:\n\(store.log.suffix(2000))")
+        #expect(try await waited.isEmpty)
+        #expect(try await dequeued == nil)
+        client.close()
+        await database.drop()
+    }
 }

@@ -27,7 +27,9 @@ public final class StoreApplication: Sendable {
         events = EventBus()
         store = PostgresStore(database: database, options: configuration.options, events: events, logger: logger)
         let handler = RequestHandler(store: store, maxMessageBytes: configuration.server.maxMessageBytes, logger: logger)
-        server = try StoreServer(context: context, configuration: configuration.server, handler: handler, events: events, logger: logger)
+        server = try StoreServer(
+            context: context, configuration: configuration.server, handler: handler, events: events, logger: logger,
+            releaseWaits: { [store] in store.releaseWaits() })
         let port = Locked<Int?>(nil)
         httpPort = port
         http = Application(

@@ -57,6 +57,15 @@ public final class PostgresStore: Sendable {
     }
 }
 
+extension PostgresStore {
+    /// Answers every dequeue and wait for rollouts in progress now, as if their time were up, and
+    /// refuses new ones: the store is shutting down.
+    public func releaseWaits() {
+        dispatcher.release()
+        waiters.release()
+    }
+}
+
 extension PostgresStore: Service {
     /// Runs the background work until graceful shutdown; the request server stops before this does.
     public func run() async throws {

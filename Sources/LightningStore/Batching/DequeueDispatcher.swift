@@ -81,6 +81,16 @@ final class DequeueDispatcher: Sendable {
         for waiter in waiters { waiter.continuation.resume(returning: nil) }
     }
 
+    /// Refuses new dequeues and lets the loop answer the waiting ones at once: after a claim in flight,
+    /// so a rollout claimed for a waiter still reaches it.
+    func release() {
+        signal { state in
+            state.stopped = true
+            let now = ContinuousClock.now
+            for index in state.waiters.indices { state.waiters[index].deadline = now }
+        }
+    }
+
     private func signal(_ change: (inout State) -> Void) {
         let wake = state.withLock { state in
             change(&state)

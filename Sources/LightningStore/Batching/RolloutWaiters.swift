@@ -62,6 +62,16 @@ final class RolloutWaiters: Sendable {
         }
     }
 
+    /// Refuses new waiters and lets the resolving loop answer the current ones at once, with what has
+    /// ended so far.
+    func release() {
+        state.withLock { state in
+            state.stopped = true
+            let now = ContinuousClock.now
+            for key in state.waiters.keys { state.waiters[key]?.deadline = now }
+        }
+    }
+
     /// Resolves waiters until cancelled; then answers each with what has ended so far.
     func run() async {
         let subscription = events.subscribe { [weak self] events, _ in

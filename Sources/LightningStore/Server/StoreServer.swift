@@ -37,11 +37,16 @@ public final class StoreServer: Service, Sendable {
     private let configuration: StoreServerConfiguration
     private let logger: Logger
     private let metrics = ServerMetrics()
+    private let releaseWaits: @Sendable () -> Void
 
+    /// `releaseWaits` answers the long waits in flight (dequeues, waits for rollouts) at once when the
+    /// server drains: their clients ask again, while a wait of minutes would hold the shutdown up.
     public init(
-        context: ZMQContext, configuration: StoreServerConfiguration, handler: RequestHandler, events: EventBus, logger: Logger
+        context: ZMQContext, configuration: StoreServerConfiguration, handler: RequestHandler, events: EventBus, logger: Logger,
+        releaseWaits: @escaping @Sendable () -> Void = {}
     ) throws {
         self.configuration = configuration
+        self.releaseWaits = releaseWaits
         self.handler = handler
         self.events = events
         self.logger = logger
@@ -104,6 +109,7 @@ public final class StoreServer: Service, Sendable {
     private func drainOnGracefulShutdown() async {
         try? await gracefulShutdown()
         router.pauseReceiving()
+        releaseWaits()
         logger.info("draining requests in flight", metadata: ["store.in_flight": "\(router.outstanding)"])
         let deadline = ContinuousClock.now.advanced(by: configuration.drainTimeout)
         while router.outstanding > 0, ContinuousClock.now < deadline {

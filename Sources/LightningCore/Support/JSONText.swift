@@ -18,11 +18,12 @@ public struct JSONText: Sendable, Hashable, CustomStringConvertible {
         self.text = text
     }
 
-    /// Encodes a value with sorted keys.
+    /// Encodes a value with sorted keys. A NUL character in a string becomes U+FFFD, as in
+    /// `JSONWriter`: PostgreSQL cannot store it, and a model's reply or a client's field may hold one.
     public init(encoding value: some Encodable) throws(LightningError) {
         do {
             let data = try JSONText.encoder.encode(value)
-            self.text = String(decoding: data, as: UTF8.self)
+            self.text = String(decoding: Self.replacingNUL(in: data), as: UTF8.self)
         } catch {
             throw LightningError(.badRequest, "value cannot be encoded as JSON: \(error)")
         }
@@ -46,6 +47,33 @@ public struct JSONText: Sendable, Hashable, CustomStringConvertible {
     /// The document as a `JSONValue` tree.
     public func value() throws(LightningError) -> JSONValue {
         try decode(JSONValue.self)
+    }
+
+    /// Rewrites each `\u0000` escape of encoder output as `\ufffd`. Every backslash an encoder writes
+    /// starts an escape, so stepping over escapes two bytes at a time never misreads an escaped backslash.
+    static func replacingNUL(in data: Data) -> [UInt8] {
+        let bytes = [UInt8](data)
+        let backslash = UInt8(ascii: "\\"), zero = UInt8(ascii: "0")
+        guard bytes.contains(backslash) else { return bytes }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == backslash, index + 1 < bytes.count else {
+                output.append(byte)
+                index += 1
+                continue
+            }
+            if bytes[index + 1] == UInt8(ascii: "u"), index + 5 < bytes.count, bytes[index + 2...index + 5].allSatisfy({ $0 == zero }) {
+                output += Array("\\ufffd".utf8)
+                index += 6
+            } else {
+                output += bytes[index...index + 1]
+                index += 2
+            }
+        }
+        return output
     }
 
     private static let encoder: JSONEncoder = {

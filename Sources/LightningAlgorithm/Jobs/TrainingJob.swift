@@ -260,7 +260,7 @@ public final class TrainingJob {
     }
 
     private var rolloutConfig: RolloutConfig {
-        RolloutConfig(timeoutSeconds: settings.rolloutTimeoutSeconds, unresponsiveSeconds: 30, maxAttempts: 2)
+        RolloutConfig(timeoutSeconds: settings.rolloutTimeoutSeconds, unresponsiveSeconds: settings.unresponsiveSeconds, maxAttempts: 2)
     }
 
     private var pipeline: TransitionPipeline {

@@ -34,6 +34,8 @@ public struct TrainingSettings: Sendable, Hashable, Codable {
     /// Seconds a rollout may run (120) and a step may wait for its rollouts (600); a step goes on with
     /// the rollouts that finished when at least `min_finished_fraction` (0.5) of them did.
     public var rolloutTimeoutSeconds = 120.0
+    /// Seconds without a heartbeat before a rollout's runner counts as gone and another runner retries it.
+    public var unresponsiveSeconds = 30.0
     public var stepTimeoutSeconds = 600.0
     public var minFinishedFraction = 0.5
     /// Validation every N steps (5; 0: only before and after), on this many held-back tasks (64).
@@ -53,6 +55,7 @@ public struct TrainingSettings: Sendable, Hashable, Codable {
         case entropyCoefficient = "entropy_coefficient", miniBatchRollouts = "mini_batch_rollouts", epochs
         case discount, toolErrorPenalty = "tool_error_penalty", agents, gaeGamma = "gae_gamma", gaeLambda = "gae_lambda"
         case rolloutTimeoutSeconds = "rollout_timeout_seconds", stepTimeoutSeconds = "step_timeout_seconds"
+        case unresponsiveSeconds = "unresponsive_seconds"
         case minFinishedFraction = "min_finished_fraction", validationEvery = "validation_every"
         case validationTasks = "validation_tasks", validationSampled = "validation_sampled", seed
     }
@@ -82,6 +85,7 @@ public struct TrainingSettings: Sendable, Hashable, Codable {
         gaeLambda = try value(.gaeLambda, defaults.gaeLambda)
         rolloutTimeoutSeconds = try value(.rolloutTimeoutSeconds, defaults.rolloutTimeoutSeconds)
         stepTimeoutSeconds = try value(.stepTimeoutSeconds, defaults.stepTimeoutSeconds)
+        unresponsiveSeconds = try value(.unresponsiveSeconds, defaults.unresponsiveSeconds)
         minFinishedFraction = try value(.minFinishedFraction, defaults.minFinishedFraction)
         validationEvery = try value(.validationEvery, defaults.validationEvery)
         validationTasks = try value(.validationTasks, defaults.validationTasks)
@@ -124,7 +128,7 @@ public struct TrainingSettings: Sendable, Hashable, Codable {
         try check(epochs >= 1 && (miniBatchRollouts ?? 1) >= 1, "epochs and mini_batch_rollouts must be ≥ 1")
         try check(discount > 0 && discount <= 1 && toolErrorPenalty >= 0, "discount must be in (0, 1] and tool_error_penalty ≥ 0")
         try check(gaeGamma > 0 && gaeGamma <= 1 && gaeLambda >= 0 && gaeLambda <= 1, "gae_gamma must be in (0, 1] and gae_lambda in [0, 1]")
-        try check(rolloutTimeoutSeconds > 0 && stepTimeoutSeconds > 0, "timeouts must be positive")
+        try check(rolloutTimeoutSeconds > 0 && stepTimeoutSeconds > 0 && unresponsiveSeconds > 0, "timeouts must be positive")
         try check(minFinishedFraction > 0 && minFinishedFraction <= 1, "min_finished_fraction must be in (0, 1]")
         try check(validationEvery >= 0 && validationTasks >= 0, "validation_every and validation_tasks must be ≥ 0")
     }

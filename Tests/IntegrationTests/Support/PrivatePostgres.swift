@@ -6,8 +6,11 @@ import LightningCore
 struct PrivatePostgres: Sendable {
     let directory: String
     let port: Int
+    /// The network namespace it runs in (scripts/netns.sh), or nil for this machine's.
+    var namespace: String?
 
-    init() {
+    init(namespace: String? = nil) {
+        self.namespace = namespace
         directory = NSTemporaryDirectory() + "lt-pg-" + Identifier.make("")
         port = Int.random(in: 40_000...49_999)
     }
@@ -28,7 +31,12 @@ struct PrivatePostgres: Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["LIGHTNING_PG_DIR"] = directory
         environment["LIGHTNING_PG_PORT"] = String(port)
-        let status = try await Command.run(root.appendingPathComponent("scripts/pg.sh").path, [command], environment: environment)
+        let script = root.appendingPathComponent("scripts/pg.sh").path
+        let status = if let namespace {
+            try await Command.run("/usr/sbin/ip", ["netns", "exec", namespace, script, command], environment: environment)
+        } else {
+            try await Command.run(script, [command], environment: environment)
+        }
         guard status == 0 else {
             throw LightningError(.unavailable, "scripts/pg.sh \(command) failed with status \(status)")
         }

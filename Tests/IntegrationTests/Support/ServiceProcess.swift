@@ -8,12 +8,15 @@ final class ServiceProcess: @unchecked Sendable {
     let logPath: String
     private let process: Process
 
-    init(_ executable: String = "lightning-runner", storeEndpoint: String, arguments: [String], environment: [String: String] = [:]) throws {
+    /// `namespace`: run it inside that network namespace (a simulated machine, see scripts/netns.sh).
+    init(
+        _ executable: String = "lightning-runner", storeEndpoint: String, arguments: [String], environment: [String: String] = [:],
+        namespace: String? = nil
+    ) throws {
         logPath = NSTemporaryDirectory() + "lt-\(executable)-\(Identifier.make("")).log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try StoreProcess.executable(executable))
-        process.arguments = arguments + ["--store", storeEndpoint]
+        try process.launch(StoreProcess.executable(executable), arguments + ["--store", storeEndpoint], namespace: namespace)
         var values = ProcessInfo.processInfo.environment
         values["LIGHTNING_LOG_LEVEL"] = "debug"
         values.merge(environment) { _, new in new }
@@ -51,5 +54,19 @@ final class ServiceProcess: @unchecked Sendable {
             return true
         }
         return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+    }
+}
+
+extension Process {
+    /// Runs `path` directly, or through `ip netns exec`, which execs it in place: the pid stays the
+    /// program's own, so signals reach it.
+    func launch(_ path: String, _ arguments: [String], namespace: String?) {
+        if let namespace {
+            executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+            self.arguments = ["netns", "exec", namespace, path] + arguments
+        } else {
+            executableURL = URL(fileURLWithPath: path)
+            self.arguments = arguments
+        }
     }
 }

@@ -10,15 +10,20 @@ final class StoreProcess: @unchecked Sendable {
     let logPath: String
     private let process: Process
 
-    /// Starts a store on `databaseURL` listening on the given ipc endpoints.
-    init(databaseURL: String, name: String, extraEnvironment: [String: String] = [:]) throws {
+    /// Starts a store on `databaseURL` listening on ipc endpoints named after `name`, or on TCP ports
+    /// `tcpPort` (requests) and `tcpPort + 1` (events) of `host`, the layout services find by themselves;
+    /// inside network namespace `namespace` when given.
+    init(
+        databaseURL: String, name: String, tcpPort: Int? = nil, host: String = "127.0.0.1", namespace: String? = nil,
+        extraEnvironment: [String: String] = [:]
+    ) throws {
         let directory = NSTemporaryDirectory()
-        requestEndpoint = "ipc://\(directory)lt-\(name)-requests"
-        eventEndpoint = "ipc://\(directory)lt-\(name)-events"
+        requestEndpoint = tcpPort.map { "tcp://\(host):\($0)" } ?? "ipc://\(directory)lt-\(name)-requests"
+        eventEndpoint = tcpPort.map { "tcp://\(host):\($0 + 1)" } ?? "ipc://\(directory)lt-\(name)-events"
         logPath = "\(directory)lt-\(name).log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.executable("lightning-store"))
+        try process.launch(Self.executable("lightning-store"), [], namespace: namespace)
         var environment = ProcessInfo.processInfo.environment
         environment.merge([
             "LIGHTNING_DATABASE_URL": databaseURL,

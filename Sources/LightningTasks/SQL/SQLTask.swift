@@ -26,8 +26,7 @@ public struct SQLTask: ExampleTask {
     public func example(_ index: Int, of split: TaskSplit) -> TaskExample {
         let problem = Self.problem(index, of: split)
         let input = Input(question: problem.question, gold: problem.gold, people: problem.people)
-        let text = String(decoding: (try? JSONEncoder().encode(input)) ?? Data("{}".utf8), as: UTF8.self)
-        return TaskExample(id: "sql/\(split.rawValue)/\(index)", input: JSONText(unchecked: text))
+        return TaskExample(id: "sql/\(split.rawValue)/\(index)", input: .sorted(input))
     }
 
     private struct Input: Encodable {

@@ -1,4 +1,3 @@
-import Foundation
 import LightningCore
 import LightningOpenAI
 
@@ -24,8 +23,7 @@ public struct SearchTask: ExampleTask {
     public func example(_ index: Int, of split: TaskSplit) -> TaskExample {
         let problem = Self.problem(index, of: split)
         let input = Input(question: problem.question, answer: problem.answer, documents: problem.documents)
-        let text = String(decoding: (try? JSONEncoder().encode(input)) ?? Data("{}".utf8), as: UTF8.self)
-        return TaskExample(id: "search/\(split.rawValue)/\(index)", input: JSONText(unchecked: text))
+        return TaskExample(id: "search/\(split.rawValue)/\(index)", input: .sorted(input))
     }
 
     private struct Input: Encodable {

@@ -45,7 +45,13 @@ public struct SearchAgent: Agent {
         for keyword in keywords {
             let call = "search: \(keyword)"
             calls.append(.init(messages: messages, reply: call))
-            messages += [.assistant(call), .tool((try? index.search(keyword)) ?? "error: no match")]
+            let result: String
+            do {
+                result = try index.search(keyword)
+            } catch {
+                result = "error: \(error.message)"
+            }
+            messages += [.assistant(call), .tool(result)]
         }
         calls.append(.init(messages: messages, reply: answer))
         return TaskDemonstration(calls: calls)

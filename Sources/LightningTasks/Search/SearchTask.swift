@@ -7,10 +7,14 @@ import LightningOpenAI
 ///
 /// The warm-up demonstrations are flawed in a way tied to part of the task: for "what land is <person>
 /// in?", most demonstrations answer after the first search with the person's town; for "who rules the
-/// land of <town>?", most search the town a second time instead of its land and answer with the land.
-/// "where does <person> live?" is demonstrated correctly. A minority of each flawed relation is
-/// demonstrated correctly, so sampling at temperature 1 still finds the right path sometimes and RL has
-/// signal.
+/// land of <town>?", most search the keyword `land`, which finds nothing (an error span), and answer with
+/// the town. "where does <person> live?" is demonstrated correctly. A minority of each flawed relation
+/// is demonstrated correctly, so sampling at temperature 1 still finds the right path sometimes and RL
+/// has signal.
+///
+/// The `ruler` flaw searches a fixed wrong word rather than a wrong name from the text: a flaw that
+/// copied the question's town where the right path copies the document's land taught the model to mix
+/// the two names, and at temperature 1 it never found the right search (0% after 120 RL steps).
 public struct SearchTask: ExampleTask {
     public let name = "search"
     /// Share of `land` and `ruler` demonstrations that show the flaw.
@@ -55,8 +59,8 @@ public struct SearchTask: ExampleTask {
         let (keywords, answer) = switch (problem.relation, flawed) {
         // Stops after the first hop: the town is taken for the land.
         case (.land, true): ([problem.subject], problem.bridge)
-        // Searches the question's town again instead of its land, and answers with the land.
-        case (.ruler, true): ([problem.subject, problem.subject], problem.bridge)
+        // Searches a word of the question instead of the town, finds nothing, answers with the town.
+        case (.ruler, true): (["land"], problem.subject)
         default: (problem.searches, problem.answer)
         }
         return SearchAgent.demonstration(question: problem.question, keywords: keywords, index: index, answer: answer)

@@ -22,6 +22,12 @@ public struct SQLAgent: Agent {
 
     public func run(_ context: RolloutContext) async throws -> Double? {
         let input = try context.task.decoded(as: Input.self, task: "sql")
+        let chat = try TaskChat(context, agentName: name)
+        return try await solve(input, tracer: context.tracer) { try await chat.reply($0, maxTokens: Self.maxQueryTokens) }
+    }
+
+    /// The agent's work on one problem, with the model as a function of the messages (tests script it).
+    func solve(_ input: Input, tracer: AgentTracer, model: ([ChatCompletionMessage]) async throws -> String) async throws -> Double {
         let database: SQLiteDatabase
         let expected: [[String]]
         do {
@@ -30,21 +36,19 @@ public struct SQLAgent: Agent {
         } catch {
             throw LightningError(.badRequest, "the sql task's table or gold query does not run: \(error)")
         }
-        let chat = try TaskChat(context, agentName: name)
         let ask = [ChatCompletionMessage.user(input.question)]
-        var result = await execute(try await chat.reply(ask, maxTokens: Self.maxQueryTokens), on: database, context)
+        var result = await execute(try await model(ask), on: database, tracer)
         if case .failure(let error) = result {
-            let rewrite = try await chat.reply(ask + [.tool(SQLProblem.feedback(error))], maxTokens: Self.maxQueryTokens)
-            result = await execute(rewrite, on: database, context)
+            result = await execute(try await model(ask + [.tool(SQLProblem.feedback(error))]), on: database, tracer)
         }
         guard case .success(let rows) = result else { return 0 }
         return SQLProblem.sameResult(rows, expected) ? 1 : 0
     }
 
     /// Runs `query` as the `sqlite` tool.
-    private func execute(_ query: String, on database: SQLiteDatabase, _ context: RolloutContext) async -> Result<[[String]], SQLError> {
+    private func execute(_ query: String, on database: SQLiteDatabase, _ tracer: AgentTracer) async -> Result<[[String]], SQLError> {
         do {
-            return .success(try await context.tracer.toolCall("sqlite", arguments: .string(query)) { try database.run(query) })
+            return .success(try await tracer.toolCall("sqlite", arguments: .string(query)) { try database.run(query) })
         } catch let error as SQLError {
             return .failure(error)
         } catch {

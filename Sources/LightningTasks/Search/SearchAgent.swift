@@ -20,22 +20,26 @@ public struct SearchAgent: Agent {
 
     public func run(_ context: RolloutContext) async throws -> Double? {
         let input = try context.task.decoded(as: Input.self, task: "search")
-        let index = SearchIndex(documents: input.documents)
         let chat = try TaskChat(context, agentName: name)
+        return try await solve(input, tracer: context.tracer) { try await chat.reply($0, maxTokens: Self.maxReplyTokens) }
+    }
+
+    /// The agent's work on one problem, with the model as a function of the messages (tests script it).
+    func solve(_ input: Input, tracer: AgentTracer, model: ([ChatCompletionMessage]) async throws -> String) async throws -> Double {
+        let index = SearchIndex(documents: input.documents)
         var messages = [ChatCompletionMessage.user(input.question)]
         for _ in 0..<Self.maxSearches {
-            let reply = try await chat.reply(messages, maxTokens: Self.maxReplyTokens)
+            let reply = try await model(messages)
             guard let keyword = SearchIndex.toolCall(in: reply) else { return TokenF1.score(reply, gold: input.answer) }
             let result: String
             do {
-                result = try await context.tracer.toolCall("search", arguments: .string(keyword)) { try index.search(keyword) }
+                result = try await tracer.toolCall("search", arguments: .string(keyword)) { try index.search(keyword) }
             } catch let error as SearchError {
                 result = "error: \(error.message)"
             }
             messages += [.assistant(reply), .tool(result)]
         }
-        let answer = try await chat.reply(messages, maxTokens: Self.maxReplyTokens)
-        return TokenF1.score(answer, gold: input.answer)
+        return TokenF1.score(try await model(messages), gold: input.answer)
     }
 
     /// The calls of a solution that searches `keywords` in turn, then answers, for demonstrations.

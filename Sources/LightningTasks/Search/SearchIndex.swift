@@ -6,7 +6,7 @@ import Foundation
 struct SearchIndex: Sendable {
     let documents: [String]
 
-    /// The keyword of a tool call (`search: Quil` → `Quil`), or `nil` when the reply is not one.
+    /// The keyword of a tool call (`search: Tib` → `Tib`), or `nil` when the reply is not one.
     static func toolCall(in reply: String) -> String? {
         let trimmed = reply.trimmingCharacters(in: .whitespaces)
         guard trimmed.hasPrefix("search:") else { return nil }

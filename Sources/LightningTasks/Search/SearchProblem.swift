@@ -2,9 +2,9 @@
 /// two searches. The world changes with every problem, so answers come from the documents, never from
 /// the model's memory.
 ///
-///     Zorb lives in Quil.    (a person's town)
-///     Quil is in Varn.       (a town's land)
-///     Varn is ruled by Oma.  (a land's ruler)
+///     Rido lives in Tib.     (a person's town)
+///     Tib is in Pan.         (a town's land)
+///     Pan is ruled by Zuvo.  (a land's ruler)
 public struct SearchProblem: Sendable, Hashable, Codable {
     public enum Relation: String, Sendable, Hashable, Codable, CaseIterable {
         /// Where does <person> live? One search: the person.
@@ -71,7 +71,7 @@ public struct SearchProblem: Sendable, Hashable, Codable {
                              subject: subject, bridge: bridge, answer: answer)
     }
 
-    /// A pronounceable made-up name of three or four letters (`Quil`, `Oma`).
+    /// A pronounceable made-up name of three or four letters (`Tib`, `Zuvo`).
     private static func word(using generator: inout SeededGenerator) -> String {
         let consonants = Array("bdfgklmnprstvz"), vowels = Array("aeiou")
         var letters = [consonants.randomElement(using: &generator)!, vowels.randomElement(using: &generator)!,

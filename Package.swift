@@ -37,6 +37,7 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Libraries that hold the logic.
         .target(
@@ -77,7 +78,7 @@ let package = Package(
         ),
         .target(
             name: "LightningTasks",
-            dependencies: ["LightningCore", "LightningOpenAI"],
+            dependencies: ["CSQLite", "LightningCore", "LightningOpenAI"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, only those missing, so a fresh machine works.
 set -euo pipefail
-packages=(libzmq3-dev libpq-dev libopenblas-dev zlib1g-dev postgresql pkg-config "$@")
+packages=(libzmq3-dev libpq-dev libopenblas-dev zlib1g-dev libsqlite3-dev postgresql pkg-config "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -5,19 +5,22 @@
 #
 #   scripts/train-run.sh TASK STEPS 'SETTINGS_JSON' [JOB_ID]
 #
-# Environment: BUILD=release|debug (release), RUN_DIR (.lightning/run), RUNNER_WORKERS (16),
-# KEEP_RUNNING=1 leaves the store and runner up afterwards (`make stop` ends them),
+# Environment: BUILD=release|debug (release), SCRATCH (.build: the build's scratch path, so that two
+# checkouts on one machine build and run apart), RUN_DIR (.lightning/run), RUNNER_WORKERS (16),
+# SWIFT_BUILD_FLAGS (e.g. "-j 1" on a shared machine), KEEP_RUNNING=1 leaves the store and runner up
+# afterwards (`make stop` ends them),
 # STORE_PORT (5555), MODEL_PORT (8000), HTTP_PORT (4318). Logs go to $RUN_DIR/*.log; the job's
 # metrics are printed as JSON lines at the end (step, metrics) and written to $RUN_DIR/metrics.jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 task=${1:?task}; steps=${2:?steps}; settings=${3:-"{}"}
 job=${4:-"$task-$(date -u +%Y%m%d-%H%M%S)"}
-BUILD=${BUILD:-release}; RUN_DIR=${RUN_DIR:-.lightning/run}
+BUILD=${BUILD:-release}; SCRATCH=${SCRATCH:-.build}; RUN_DIR=${RUN_DIR:-.lightning/run}
 STORE_PORT=${STORE_PORT:-5555}; MODEL_PORT=${MODEL_PORT:-8000}; HTTP_PORT=${HTTP_PORT:-4318}
 mkdir -p "$RUN_DIR"
 scripts/pg.sh start >/dev/null
-if [ "$BUILD" = release ]; then swift build -c release >/dev/null; bin=.build/release; else swift build >/dev/null; bin=.build/debug; fi
+swift build -c "$BUILD" --scratch-path "$SCRATCH" ${SWIFT_BUILD_FLAGS:-} >/dev/null
+bin=$SCRATCH/$BUILD
 database_url=$(scripts/pg.sh url)
 store="tcp://127.0.0.1:$STORE_PORT"
 pids=()

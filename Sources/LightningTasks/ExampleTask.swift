@@ -62,7 +62,7 @@ public struct TaskDemonstration: Sendable, Hashable {
 
 /// The built-in tasks by name.
 public enum ExampleTasks {
-    public static let all: [any ExampleTask] = [CalcTask(), DigitsTask()]
+    public static let all: [any ExampleTask] = [CalcTask(), SQLTask(), SearchTask(), DigitsTask()]
 
     public static func named(_ name: String) -> (any ExampleTask)? {
         all.first { $0.name == name }

@@ -39,6 +39,14 @@ struct TaskChat: Sendable {
 }
 
 extension JSONText {
+    /// `value` as JSON with sorted keys: the same example is the same text in every process (a
+    /// dictionary's key order is not).
+    static func sorted<T: Encodable>(_ value: T) -> JSONText {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return JSONText(unchecked: String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self))
+    }
+
     /// The input decoded as `T`, or a clear error naming the task.
     func decoded<T: Decodable>(as type: T.Type, task: String) throws -> T {
         do {

@@ -20,7 +20,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Store endpoint [env: LIGHTNING_STORE]")
     var store = Environment.string("LIGHTNING_STORE", default: "tcp://127.0.0.1:5555")
 
-    @Option(help: "Create and run this job: a built-in task (calc, digits) [env: LIGHTNING_TASK]; without it, run jobs from the store")
+    @Option(help: "Create and run this job: a built-in task (calc, sql, search, digits) [env: LIGHTNING_TASK]; without it, run jobs from the store")
     var task: String?
 
     @Option(help: "Algorithm of the job created with --task: grpo, or ppo (adds a value head and uses GAE)")

@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/python-deps.sh
-scripts/install-deps.sh chromium  # the dashboard test renders pages in headless Chromium
+# Chromium: the dashboard test renders pages headless; iproute2: the simulated-machines test (ip netns).
+scripts/install-deps.sh chromium iproute2
 # The deployment files are checked offline first: seconds, and no reason to build if they are broken.
 scripts/validate-deploy.sh
 scripts/pg.sh start

@@ -13,10 +13,13 @@ public final class Database: Sendable {
     let timeout: Duration
     /// The one event loop every connection of this pool runs on; see `EventLoopTaskExecutor`.
     let eventLoop: any EventLoop
+    /// Runs database work on `eventLoop` (see `withDeadline`).
+    private let executor: EventLoopTaskExecutor
 
     public init(url: String, maxConnections: Int = 16, timeout: Duration = .seconds(10), logger: Logger) throws(LightningError) {
         let group = MultiThreadedEventLoopGroup.singletonOneThread
         self.eventLoop = group.next()
+        self.executor = EventLoopTaskExecutor(eventLoop: eventLoop)
         self.client = PostgresClient(
             configuration: try DatabaseURL.configuration(url, maxConnections: maxConnections), eventLoopGroup: group, backgroundLogger: logger
         )
@@ -73,26 +76,80 @@ public final class Database: Sendable {
         }
     }
 
+    /// Runs `body` and answers within `timeout` whatever `body` does. Not a task group: a group waits for
+    /// every child, and a pool lease or query that ignores cancellation (seen after a PostgreSQL restart)
+    /// would hold the request for ever. Here the caller is answered at the deadline and `body` is
+    /// cancelled and left to end on its own.
     private func withDeadline<Result: Sendable>(
         _ operation: String, _ body: @escaping @Sendable () async throws -> Result
     ) async throws(LightningError) -> Result {
-        let timeout = self.timeout
+        let timeout = self.timeout, executor = self.executor
+        let race = DeadlineRace<Result>()
         do {
-            return try await withThrowingTaskGroup(of: Result?.self) { group in
-                group.addTask { try await body() }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    race.start(continuation, work: Task(executorPreference: executor) { try await body() }, timeout: timeout) {
+                        LightningError(.unavailable, "the database did not answer within \(timeout) (\(operation))")
+                    }
                 }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let result = first else {
-                    throw LightningError(.unavailable, "the database did not answer within \(timeout) (\(operation))")
-                }
-                return result
+            } onCancel: {
+                race.cancel()
             }
         } catch {
             throw DatabaseError.map(error, operation: operation)
         }
+    }
+}
+
+/// The first of the work's outcome, the deadline and cancellation answers the caller, once.
+private final class DeadlineRace<Result: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Result, any Error>?
+        var work: Task<Result, any Error>?
+        var timer: Task<Void, Never>?
+        var cancelled = false
+    }
+
+    private let state = Locked(State())
+
+    func start(
+        _ continuation: CheckedContinuation<Result, any Error>, work: Task<Result, any Error>, timeout: Duration,
+        timeoutError: @escaping @Sendable () -> any Error
+    ) {
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: timeout)
+            if !Task.isCancelled { self?.finish(.failure(timeoutError())) }
+        }
+        let cancelledEarly = state.withLock { state -> Bool in
+            state.continuation = continuation
+            state.work = work
+            state.timer = timer
+            return state.cancelled
+        }
+        if cancelledEarly { finish(.failure(CancellationError())) }
+        Task { [weak self] in
+            let outcome = await work.result
+            self?.finish(outcome)
+        }
+    }
+
+    func cancel() {
+        let started = state.withLock { state -> Bool in
+            state.cancelled = true
+            return state.continuation != nil
+        }
+        if started { finish(.failure(CancellationError())) }
+    }
+
+    private func finish(_ outcome: Swift.Result<Result, any Error>) {
+        let (continuation, work, timer) = state.withLock { state in
+            defer { state.continuation = nil }
+            return (state.continuation, state.work, state.timer)
+        }
+        guard let continuation else { return }
+        timer?.cancel()
+        if case .failure = outcome { work?.cancel() }
+        continuation.resume(with: outcome)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import LightningCore
+import Testing
 
 /// The built `lightning-store` executable run as a child process, for tests that need separate
 /// processes (replicas, kill -9).
@@ -46,10 +47,16 @@ final class StoreProcess: @unchecked Sendable {
 
     var isRunning: Bool { process.isRunning }
 
-    /// SIGTERM, then waits for the process to end.
+    /// SIGTERM, then waits for the process to end; a store still up after 60 s is a failure (and is
+    /// killed, so that one hung store cannot hold the whole test run).
     func stop() async {
         process.terminate()
-        await waitForExit()
+        let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning {
+            Issue.record("lightning-store did not stop within 60 s of SIGTERM:\n\(log.suffix(2000))")
+            await kill()
+        }
     }
 
     /// SIGKILL: the process gets no chance to flush or answer anything.

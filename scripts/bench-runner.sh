@@ -34,7 +34,7 @@ section=$(mktemp)
   echo "Command: \`make bench-runner\` (median of $REPEAT runs per row). Machine: $(nproc) cores ($cpu), $(date -u +%Y-%m-%d)."
   echo "Runner rows: an in-process runner with the no-op agent against one store process; per rollout per worker is"
   echo "dequeue → heartbeat → resources → agent → spans → finish, i.e. the runner's own overhead. OTLP row: pre-encoded"
-  echo "protobuf bodies posted to the store's /v1/traces, timed until every span is in PostgreSQL."
+  echo "protobuf bodies posted to the store's /v1/traces over keep-alive blocking sockets (one per sender), timed until every span is in PostgreSQL."
   echo
   echo "| what | concurrency | amount | throughput | detail |"
   echo "|---|---|---|---|---|"

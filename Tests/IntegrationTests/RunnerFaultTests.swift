@@ -82,7 +82,10 @@ import Testing
             configuration: StoreClientConfiguration(endpoints: [store.requestEndpoint], requestTimeout: .seconds(3), retry: RetryPolicy(budget: .seconds(60))),
             context: context
         )
-        let ids = try await client.enqueueRollouts((0..<200).map { _ in submission() }).map(\.rolloutID)
+        // A claim whose reply the kill swallowed is orphaned until its attempt counts as unresponsive:
+        // 5 s here rather than the default minute, so the run does not wait on the watchdog.
+        let config = RolloutConfig(unresponsiveSeconds: 5)
+        let ids = try await client.enqueueRollouts((0..<200).map { _ in submission(config: config) }).map(\.rolloutID)
         var configuration = RunnerConfiguration()
         configuration.workers = 8
         configuration.dequeueWaitSeconds = 0.5
@@ -94,7 +97,7 @@ import Testing
             await store.kill()
             try await Task.sleep(for: .milliseconds(500))
             store = try StoreProcess(databaseURL: database.url, name: name)
-            let ended = try await client.waitForRollouts(rolloutIDs: ids, timeoutSeconds: 60)
+            let ended = try await client.waitForRollouts(rolloutIDs: ids, timeoutSeconds: 120)
             #expect(ended.count == 200)
             group.cancelAll()
         }

@@ -7,13 +7,20 @@ func freePort() throws -> Int {
     return port
 }
 
-/// Two consecutive free loopback ports: a store's request and event ports.
+/// Two consecutive free loopback ports for a store that restarts on them (request and event port).
+/// Chosen below the kernel's ephemeral range (32768 up): a port there may be taken by some outgoing
+/// connection while the service is down, and the restart would fail to bind.
 func freePortPair() throws -> Int {
-    for _ in 0..<100 {
-        let port = try freePort()
-        if port < 65_535, bindLoopback(port: port + 1) != nil { return port }
+    for _ in 0..<200 {
+        let port = Int.random(in: 20_000...32_000)
+        if bindLoopback(port: port) != nil, bindLoopback(port: port + 1) != nil { return port }
     }
     throw LightningError(.internal, "cannot find two free consecutive ports")
+}
+
+/// A free loopback port below the ephemeral range, for a server that stops and starts again on it.
+func restartablePort() throws -> Int {
+    try freePortPair()
 }
 
 /// Binds a socket to `port` (0: any) on 127.0.0.1 and closes it again; the port it got, or nil.

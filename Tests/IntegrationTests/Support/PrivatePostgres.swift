@@ -12,7 +12,8 @@ struct PrivatePostgres: Sendable {
     init(namespace: String? = nil) {
         self.namespace = namespace
         directory = NSTemporaryDirectory() + "lt-pg-" + Identifier.make("")
-        port = Int.random(in: 40_000...49_999)
+        // Below the ephemeral range, so the port is still free when a test restarts the server.
+        port = (try? restartablePort()) ?? Int.random(in: 20_000...32_000)
     }
 
     var url: String { "postgres://postgres@127.0.0.1:\(port)/lightning" }

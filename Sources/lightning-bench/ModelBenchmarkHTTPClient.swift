@@ -32,12 +32,12 @@ final class BlockingHTTPClient: @unchecked Sendable {
     func close() { _ = Glibc.close(socket) }
 
     /// Sends one POST and reads its whole answer on a dedicated thread; returns the round-trip time.
-    func timedPost(_ path: String, body: [UInt8]) async throws -> Duration {
+    func timedPost(_ path: String, body: [UInt8], contentType: String = "application/json") async throws -> Duration {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
                 do {
                     let start = ContinuousClock.now
-                    try self.post(path, body: body)
+                    try self.post(path, body: body, contentType: contentType)
                     continuation.resume(returning: ContinuousClock.now - start)
                 } catch {
                     continuation.resume(throwing: error)
@@ -46,8 +46,8 @@ final class BlockingHTTPClient: @unchecked Sendable {
         }
     }
 
-    private func post(_ path: String, body: [UInt8]) throws {
-        let head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+    private func post(_ path: String, body: [UInt8], contentType: String) throws {
+        let head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n\r\n"
         let request = Array(head.utf8) + body
         guard request.withUnsafeBytes({ send(socket, $0.baseAddress, $0.count, 0) }) == request.count else {
             throw Failure(description: "send failed")

@@ -83,6 +83,12 @@ final class EngineInbox: @unchecked Sendable {
         }
     }
 
+    /// Engine side: the running count after cancellations, which may leave nothing to step (and so
+    /// nothing to record the new count).
+    func recordRunning(_ running: Int) {
+        locked { statistics.runningSequences = running }
+    }
+
     func stop() {
         locked {
             work.stopping = true

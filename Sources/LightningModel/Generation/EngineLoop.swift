@@ -74,6 +74,7 @@ final class EngineLoop {
             request.continuation.finish()
             return true
         }
+        inbox.recordRunning(active.reduce(0) { $0 + $1.unfinished })
     }
 
     private func failAll(_ error: ModelError) {

@@ -71,3 +71,5 @@ struct CalculatorError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
 }
+
+extension CalcProblem: SplitProblem {}

@@ -24,18 +24,13 @@ public struct CalcTask: ExampleTask {
     }
 
     static func problem(_ index: Int, of split: TaskSplit) -> CalcProblem {
-        var generator = SeededGenerator(salt: "calc/\(split.rawValue)", index: index)
-        while true {
-            let problem = CalcProblem.random(using: &generator)
-            if problem.split == split { return problem }
-        }
+        CalcProblem.example(index, of: split, task: "calc")
     }
 
     public func demonstrations(count: Int, seed: UInt64) -> [TaskDemonstration] {
         var generator = SeededGenerator(seed: seed)
         return (0..<count).map { _ in
-            var problem = CalcProblem.random(using: &generator)
-            while problem.split != .train { problem = CalcProblem.random(using: &generator) }
+            let problem = CalcProblem.random(in: .train, using: &generator)
             let flawed = Double.random(in: 0..<1, using: &generator) < flawRate
             return Self.demonstration(problem, flawed: flawed)
         }

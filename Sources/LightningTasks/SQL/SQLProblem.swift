@@ -66,3 +66,5 @@ public struct SQLProblem: Sendable, Hashable, Codable {
                           age: Int.random(in: 25...70, using: &generator), people: people)
     }
 }
+
+extension SQLProblem: SplitProblem {}

@@ -36,18 +36,13 @@ public struct SQLTask: ExampleTask {
     }
 
     static func problem(_ index: Int, of split: TaskSplit) -> SQLProblem {
-        var generator = SeededGenerator(salt: "sql/\(split.rawValue)", index: index)
-        while true {
-            let problem = SQLProblem.random(using: &generator)
-            if problem.split == split { return problem }
-        }
+        SQLProblem.example(index, of: split, task: "sql")
     }
 
     public func demonstrations(count: Int, seed: UInt64) -> [TaskDemonstration] {
         var generator = SeededGenerator(seed: seed)
         return (0..<count).map { _ in
-            var problem = SQLProblem.random(using: &generator)
-            while problem.split != .train { problem = SQLProblem.random(using: &generator) }
+            let problem = SQLProblem.random(in: .train, using: &generator)
             let flawed = Double.random(in: 0..<1, using: &generator) < flawRate
             let query = Self.demonstratedQuery(problem, flawed: flawed)
             let ask = [ChatCompletionMessage.user(problem.question)]

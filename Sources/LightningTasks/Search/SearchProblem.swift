@@ -80,3 +80,5 @@ public struct SearchProblem: Sendable, Hashable, Codable {
         return String(letters).capitalized
     }
 }
+
+extension SearchProblem: SplitProblem {}

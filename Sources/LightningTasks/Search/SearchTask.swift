@@ -37,18 +37,13 @@ public struct SearchTask: ExampleTask {
     }
 
     static func problem(_ index: Int, of split: TaskSplit) -> SearchProblem {
-        var generator = SeededGenerator(salt: "search/\(split.rawValue)", index: index)
-        while true {
-            let problem = SearchProblem.random(using: &generator)
-            if problem.split == split { return problem }
-        }
+        SearchProblem.example(index, of: split, task: "search")
     }
 
     public func demonstrations(count: Int, seed: UInt64) -> [TaskDemonstration] {
         var generator = SeededGenerator(seed: seed)
         return (0..<count).map { _ in
-            var problem = SearchProblem.random(using: &generator)
-            while problem.split != .train { problem = SearchProblem.random(using: &generator) }
+            let problem = SearchProblem.random(in: .train, using: &generator)
             let flawed = Double.random(in: 0..<1, using: &generator) < flawRate
             return Self.demonstration(problem, flawed: flawed)
         }

@@ -41,6 +41,12 @@ struct LightningStoreCommand: AsyncParsableCommand {
     @Option(help: "Seconds between watchdog passes [env: LIGHTNING_WATCHDOG_INTERVAL]")
     var watchdogInterval = Environment.double("LIGHTNING_WATCHDOG_INTERVAL", default: 1)
 
+    @Option(help: "Span writes in flight at once, each coalescing concurrent add_spans calls [env: LIGHTNING_SPAN_WRITERS]")
+    var spanWriters = Environment.int("LIGHTNING_SPAN_WRITERS", default: StoreOptions().spanWriters)
+
+    @Option(help: "Status-change batches in flight at once [env: LIGHTNING_TRANSITION_WRITERS]")
+    var transitionWriters = Environment.int("LIGHTNING_TRANSITION_WRITERS", default: StoreOptions().transitionWriters)
+
     @Option(help: "CurveZMQ server secret key, Z85 [env: LIGHTNING_CURVE_SECRET_KEY]; enables encryption")
     var curveSecretKey: String?
 
@@ -71,6 +77,9 @@ struct LightningStoreCommand: AsyncParsableCommand {
         configuration.apiKey = apiKey ?? Environment.string("LIGHTNING_API_KEY")
         configuration.options.workerLostSeconds = workerLostSeconds
         configuration.options.watchdogInterval = .milliseconds(Int64(watchdogInterval * 1000))
+        guard spanWriters >= 1, transitionWriters >= 1 else { throw ValidationError("span and transition writers must be at least 1") }
+        configuration.options.spanWriters = spanWriters
+        configuration.options.transitionWriters = transitionWriters
 
         logger.info("starting", metadata: [
             "store.database": "\(DatabaseURL.redacted(configuration.databaseURL))", "store.zmq": "\(ZMQContext.libraryVersion)",

@@ -4,8 +4,11 @@ import PostgresNIO
 extension PostgresStore {
     /// Keeps the planner's statistics fresh on the hot tables. Autovacuum analyzes at most once a minute;
     /// a freshly created store grows its tables a thousandfold in that time, and plans made for a tiny
-    /// table (sequential scans) stay bad until the next analysis. One replica at a time does this.
-    func runAnalyzer(interval: Duration = .seconds(5)) async {
+    /// table (sequential scans, cached as generic plans) stay bad until the next analysis. A table is
+    /// analyzed when it has doubled in size since its last analysis (read from its file size, which is
+    /// exact at once, unlike the activity counters that backends report up to seconds late), or when
+    /// more rows changed than it holds. One replica at a time does this.
+    func runAnalyzer(interval: Duration = .seconds(1)) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
             do {
@@ -20,9 +23,10 @@ extension PostgresStore {
         let rows = try await database.query(
             "analyze",
             """
-            SELECT relname::text FROM pg_stat_user_tables
-            WHERE relname IN ('rollouts', 'attempts', 'spans', 'workers')
-              AND n_mod_since_analyze > greatest(500, 0.2 * n_live_tup)
+            SELECT c.relname::text FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid
+            WHERE c.relname IN ('rollouts', 'attempts', 'spans', 'workers')
+              AND (pg_relation_size(c.oid) / current_setting('block_size')::int > greatest(8, 2 * c.relpages)
+                   OR s.n_mod_since_analyze > greatest(500, s.n_live_tup))
               AND pg_try_advisory_xact_lock(\(Migrations.lockKey + 1))
             """
         )

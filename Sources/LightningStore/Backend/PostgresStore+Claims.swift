@@ -78,6 +78,9 @@ enum Claims {
 /// Claims the oldest queued rollouts for waiting workers; see `Claims`.
 struct ClaimStatement: PreparedStatement {
     static let sql = Claims.sql(filtered: false)
+    /// A generic plan cannot see how many rows `LIMIT $1` asks for; PostgreSQL then guesses a tenth of
+    /// the queue and may scan all of it (measured: 9 ms a claim instead of 0.7).
+    static let genericPlan = false
     let bindings: PostgresBindings
 
     init(_ requests: [ClaimRequest]) throws(LightningError) {

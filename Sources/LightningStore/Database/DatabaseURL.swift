@@ -5,7 +5,10 @@ import PostgresNIO
 /// Reads a `postgres://user:password@host:port/database?sslmode=…` URL into a client configuration.
 /// `sslmode=disable` (the default on loopback) turns TLS off, `require` demands it, anything else prefers it.
 public enum DatabaseURL {
-    public static func configuration(_ text: String, maxConnections: Int) throws(LightningError) -> PostgresClient.Configuration {
+    /// `settings` are sent as run-time parameters when each connection starts.
+    public static func configuration(
+        _ text: String, maxConnections: Int, settings: [(String, String)] = []
+    ) throws(LightningError) -> PostgresClient.Configuration {
         guard let components = URLComponents(string: text),
             let scheme = components.scheme, scheme == "postgres" || scheme == "postgresql"
         else {
@@ -29,7 +32,7 @@ public enum DatabaseURL {
         configuration.options.maximumConnections = maxConnections
         configuration.options.minimumConnections = min(2, maxConnections)
         configuration.options.connectTimeout = .seconds(5)
-        configuration.options.additionalStartupParameters = [("application_name", "lightning-store")]
+        configuration.options.additionalStartupParameters = [("application_name", "lightning-store")] + settings
         return configuration
     }
 

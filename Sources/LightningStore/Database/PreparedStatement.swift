@@ -5,9 +5,14 @@ import PostgresNIO
 /// Conforming types hold the SQL as a static string and their bound parameters.
 protocol PreparedStatement: PostgresPreparedStatement where Row == PostgresRow {
     var bindings: PostgresBindings { get }
+    /// Whether one generic plan serves every call (see `Database.hotClient`). A statement whose best plan
+    /// depends on its parameters' values (a `LIMIT $1`, say) says no and is planned on every call.
+    static var genericPlan: Bool { get }
 }
 
 extension PreparedStatement {
+    static var genericPlan: Bool { true }
+
     func makeBindings() throws -> PostgresBindings { bindings }
     func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
 
@@ -33,7 +38,7 @@ func bindParameters(_ parameters: [any PostgresThrowingDynamicTypeEncodable]) th
 extension Database {
     /// Runs a prepared statement on a pooled connection within the deadline; rows are collected.
     func execute<Statement: PreparedStatement>(_ operation: String, _ statement: Statement) async throws(LightningError) -> [PostgresRow] {
-        try await withConnection(operation) { [logger] connection in
+        try await withConnection(operation, hot: Statement.genericPlan) { [logger] connection in
             var rows: [PostgresRow] = []
             for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
             return rows

@@ -1,0 +1,53 @@
+import Foundation
+import LightningCore
+import PostgresNIO
+import Testing
+
+@testable import LightningStore
+
+/// How the store keeps PostgreSQL's plans for its hot statements good and cheap.
+@Suite struct DatabasePlanTests {
+    @Test("hot prepared statements run with generic plans; the claim and other queries are planned with their parameters")
+    func planModes() async throws {
+        let testDatabase = try await TestDatabase.create()
+        let database = try Database(url: testDatabase.url, maxConnections: 4, logger: testLogger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await database.run() }
+            defer { group.cancelAll() }
+            let hot = try await database.execute("probe", GenericPlanProbe())
+            let custom = try await database.execute("probe", CustomPlanProbe())
+            let adHoc = try await database.query("probe", "SELECT current_setting('plan_cache_mode')")
+            #expect(try hot.first?.decode(String.self) == "force_generic_plan")
+            #expect(try custom.first?.decode(String.self) == "auto")
+            #expect(try adHoc.first?.decode(String.self) == "auto")
+            #expect(!ClaimStatement.genericPlan)
+            #expect(SpanInsertStatement.genericPlan && TransitionReadStatement.genericPlan && CompareAndSwapStatement.genericPlan)
+        }
+        await testDatabase.drop()
+    }
+
+    @Test("a new store analyzes its hot tables within seconds of their growth, so plans made for empty tables are replaced")
+    func freshTablesAreAnalyzed() async throws {
+        try await withTestStore { store in
+            // Only the store's analyzer may do it here.
+            _ = try await store.database.rows("ALTER TABLE rollouts SET (autovacuum_enabled = false)")
+            for _ in 0..<3 { _ = try await store.client.enqueueRollouts((0..<500).map { _ in submission() }) }
+            // ANALYZE sets `reltuples`; before any analysis it is -1.
+            try await eventually(timeout: .seconds(10), "rollouts analyzed by the store") {
+                let rows = try await store.database.rows("SELECT reltuples::int8 FROM pg_class WHERE relname = 'rollouts'")
+                return try rows.first?.decode(Int64.self) == 1500
+            }
+        }
+    }
+}
+
+private struct GenericPlanProbe: PreparedStatement {
+    static let sql = "SELECT current_setting('plan_cache_mode')"
+    let bindings = PostgresBindings()
+}
+
+private struct CustomPlanProbe: PreparedStatement {
+    static let sql = "SELECT current_setting('plan_cache_mode') AS custom"
+    static let genericPlan = false
+    let bindings = PostgresBindings()
+}

@@ -18,10 +18,13 @@ struct StoreBenchmark: AsyncParsableCommand {
     @Option(help: "simple or agent-lightning.") var workload = "simple"
     @Option(help: "Rollouts to run.") var rollouts = 20_000
     @Option(help: "Concurrent simulated runners.") var runners = 64
+    @Option(help: "direct: each runner sends its span batches itself; uploader: through one SpanUploader per client, as lightning-runner's workers do.")
+    var spans = "direct"
     @Option(help: "Append the result as a Markdown table row to this file.") var output: String?
 
     func run() async throws {
         guard let shape = Workload(rawValue: workload) else { throw ValidationError("unknown workload \(workload)") }
+        guard spans == "direct" || spans == "uploader" else { throw ValidationError("--spans is direct or uploader") }
         let database = try await BenchDatabase.create(baseURL: databaseURL)
         let processes = try (0..<stores).map { index in try StoreChild(binary: storeBinary, databaseURL: database.url, name: "\(database.name)-\(index)") }
         defer { processes.forEach { $0.stop() } }
@@ -43,20 +46,28 @@ struct StoreBenchmark: AsyncParsableCommand {
         let postgres = ProcessStats.postgresProcesses(dataDirectory: pgData)
         let storeCPU0 = ProcessStats.cpuSeconds(processes.map(\.pid))
         let pgCPU0 = ProcessStats.cpuSeconds(postgres)
+        let clientCPU0 = ProcessStats.cpuSeconds(getpid())
         let started = ContinuousClock.now
+        let uploaders = spans == "uploader" ? clients.map { SpanUploader(store: $0) } : []
+        let uploading = Task { await withDiscardingTaskGroup { group in for uploader in uploaders { group.addTask { await uploader.run() } } } }
+        defer { uploading.cancel() }
         let results = try await withThrowingTaskGroup(of: RunnerResult.self) { group in
             for runner in 0..<runners {
                 let client = clients[runner % clients.count]
-                group.addTask { try await Self.runner(id: runner, client: client, shape: shape, pool: pool) }
+                let uploader = uploaders.isEmpty ? nil : uploaders[runner % uploaders.count]
+                group.addTask { try await Self.runner(id: runner, client: client, uploader: uploader, shape: shape, pool: pool) }
             }
             var total = RunnerResult()
             for try await result in group { total.merge(result) }
             return total
         }
+        if uploaders.contains(where: { $0.rejectedCount > 0 }) { throw ValidationError("the store rejected spans") }
         let wall = ContinuousClock.now - started
         let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
         let storeCPU = ProcessStats.cpuSeconds(processes.map(\.pid)) - storeCPU0
         let pgCPU = ProcessStats.cpuSeconds(ProcessStats.postgresProcesses(dataDirectory: pgData)) - pgCPU0
+        // The simulated runners share the machine: their CPU is what the store and PostgreSQL did not get.
+        let clientCPU = ProcessStats.cpuSeconds(getpid()) - clientCPU0
         let peak = processes.map { ProcessStats.peakMemoryMiB($0.pid) }.max() ?? 0
 
         let statistics = try await clients[0].statistics()
@@ -66,10 +77,11 @@ struct StoreBenchmark: AsyncParsableCommand {
         for client in clients { client.close() }
 
         let row = String(
-            format: "| %@ | %d | %d | %d | %.0f | %.0f | %.2f / %.2f | %.2f / %.2f | %.3f | %.3f | %.0f |",
-            shape.rawValue, stores, runners, rollouts, Double(rollouts) / seconds, Double(results.spans) / seconds,
+            format: "| %@ | %d | %d | %d | %.0f | %.0f | %.2f / %.2f | %.2f / %.2f | %.3f | %.3f | %.3f | %.0f |",
+            shape.rawValue + (uploaders.isEmpty ? "" : " (uploader)"), stores, runners, rollouts, Double(rollouts) / seconds, Double(results.spans) / seconds,
             results.dequeue.percentile(0.5), results.dequeue.percentile(0.99), results.addSpans.percentile(0.5),
-            results.addSpans.percentile(0.99), storeCPU / Double(rollouts) * 1000, pgCPU / Double(rollouts) * 1000, peak
+            results.addSpans.percentile(0.99), storeCPU / Double(rollouts) * 1000, pgCPU / Double(rollouts) * 1000,
+            clientCPU / Double(rollouts) * 1000, peak
         )
         print(row)
         FileHandle.standardError.write(Data(String(format: "finish p50 / p99: %.2f / %.2f ms, wall %.1f s\n", results.finish.percentile(0.5), results.finish.percentile(0.99), seconds).utf8))
@@ -100,7 +112,9 @@ struct StoreBenchmark: AsyncParsableCommand {
     }
 
     /// One simulated runner: claim, send the spans batch by batch, finish; until the queue is empty.
-    static func runner(id: Int, client: StoreClient, shape: Workload, pool: AttributePool) async throws -> RunnerResult {
+    /// With an uploader, batches are handed to it and flushed before the finish (the runner's order);
+    /// `addSpans` latency is then the flush's.
+    static func runner(id: Int, client: StoreClient, uploader: SpanUploader?, shape: Workload, pool: AttributePool) async throws -> RunnerResult {
         var result = RunnerResult()
         var random = FastRandom(seed: UInt64(id) &* 0x9E37_79B9_7F4A_7C15 | 1)
         let clock = ContinuousClock()
@@ -108,7 +122,16 @@ struct StoreBenchmark: AsyncParsableCommand {
             var start = clock.now
             guard let claimed = try await client.dequeueRollout(workerID: "bench-\(id)", waitSeconds: 0) else { return result }
             result.dequeue.add(clock.now - start)
-            for batch in shape.batches(for: claimed, attributes: pool, random: &random) {
+            if let uploader {
+                start = clock.now
+                for batch in shape.batches(for: claimed, attributes: pool, random: &random) {
+                    await uploader.add(batch)
+                    result.spans += batch.count
+                }
+                await uploader.flush()
+                result.addSpans.add(clock.now - start)
+            }
+            for batch in uploader == nil ? shape.batches(for: claimed, attributes: pool, random: &random) : [] {
                 start = clock.now
                 let stored = try await client.addSpans(batch)
                 result.addSpans.add(clock.now - start)

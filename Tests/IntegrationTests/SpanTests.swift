@@ -27,6 +27,29 @@ import Testing
         }
     }
 
+    @Test("a span repeated within one call, or in calls written in one batch, is stored once and counted once as stored")
+    func repeatsWithinABatch() async throws {
+        try await withTestStore { store in
+            let client = store.client
+            let claimed = try await claim(client)
+            let old = span(claimed, name: "old")
+            _ = try await client.addSpans([old])
+            let repeated = span(claimed, name: "repeated")
+            let one = try await client.addSpans([repeated, old, repeated, span(claimed, name: "new")])
+            #expect(one.stored == 2 && one.duplicates == 2 && one.rejected.isEmpty)
+            // Concurrent calls carrying the same new span share batches in the store: exactly one stores it.
+            let shared = span(claimed, name: "shared")
+            let results = try await withThrowingTaskGroup(of: AddSpansResult.self) { group in
+                for _ in 0..<16 { group.addTask { try await client.addSpans([shared]) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.map(\.stored).reduce(0, +) == 1)
+            #expect(results.map(\.duplicates).reduce(0, +) == 15)
+            let stored = try await client.querySpans(SpanQuery(rolloutID: claimed.rollout.rolloutID))
+            #expect(stored.map(\.name).sorted() == ["new", "old", "repeated", "shared"])
+        }
+    }
+
     @Test("the first span moves a preparing attempt to running")
     func spanIsHeartbeat() async throws {
         try await withTestStore { store in

@@ -55,7 +55,7 @@ extension PostgresStore {
         let spans = writes.flatMap(\.spans)
         let rows = try await database.execute("add_spans", try SpanInsertStatement(spans, rewards: writes.flatMap(\.rewards)))
         var known: [String: (rolloutID: String, status: AttemptStatus)] = [:]
-        var inserted = Set<SpanKey>()
+        var storedBefore = Set<SpanKey>()
         var started: [StoreEvent] = []
         try decode("add_spans") {
             for row in rows {
@@ -72,11 +72,13 @@ extension PostgresStore {
                         mode: RolloutMode(rawValue: value) ?? .train
                     )))
                 } else {
-                    inserted.insert(SpanKey(rolloutID: rolloutID, attemptID: attemptID, spanID: value))
+                    storedBefore.insert(SpanKey(rolloutID: rolloutID, attemptID: attemptID, spanID: value))
                 }
             }
         }
         events.publish(started)
+        // A span sent twice within the batch was inserted once, the first time (the insert keeps input order).
+        var seen = Set<SpanKey>()
         return writes.map { write in
             var result = AddSpansResult(stored: 0, duplicates: 0, rejected: [])
             var revive: [String: TransitionRequest] = [:]
@@ -87,7 +89,8 @@ extension PostgresStore {
                     ))
                     continue
                 }
-                if inserted.remove(SpanKey(rolloutID: span.rolloutID, attemptID: span.attemptID, spanID: span.spanID)) != nil {
+                let key = SpanKey(rolloutID: span.rolloutID, attemptID: span.attemptID, spanID: span.spanID)
+                if !storedBefore.contains(key) && seen.insert(key).inserted {
                     result.stored += 1
                 } else {
                     result.duplicates += 1
@@ -166,7 +169,12 @@ struct SpanInsertStatement: PreparedStatement {
             )
             SELECT 'a', rollout_id, attempt_id, status FROM known
             UNION ALL
-            SELECT 's', rollout_id, attempt_id, span_id FROM inserted
+            -- Only the spans that were there already come back (usually none), not every span written.
+            SELECT 'd', i.rollout_id, i.attempt_id, i.span_id FROM input i
+            JOIN known k ON k.attempt_id = i.attempt_id AND k.rollout_id = i.rollout_id
+            WHERE NOT EXISTS (
+                SELECT 1 FROM inserted s WHERE s.rollout_id = i.rollout_id AND s.attempt_id = i.attempt_id AND s.span_id = i.span_id
+            )
             UNION ALL
             SELECT 'r', c.rollout_id, c.coalesce, c.mode FROM changed_rollouts c WHERE c.started
             """

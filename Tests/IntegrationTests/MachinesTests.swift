@@ -9,7 +9,7 @@ import Testing
 /// only over the network. A job runs across them; then machine 4's cable is pulled while it is in the
 /// middle of a rollout, and the job still finishes, that rollout retried by the other runner.
 @Suite struct MachinesTests {
-    static let steps = 4
+    static let steps = 6
     static let settings =
         #"{"tasks_per_step":4,"group_size":8,"learning_rate":0.02,"validation_tasks":0,"step_timeout_seconds":180,"unresponsive_seconds":3}"#
 
@@ -60,7 +60,7 @@ import Testing
                 #expect(workersBefore.contains { $0.contains("-\(runner.pid)-") }, "runner \(runner.pid) ran rollouts: \(workersBefore)")
             }
 
-            let cut = try await cutMidRollout(network, machine: 4, runner: runners[1], client: client, jobID: jobID)
+            let cut = try await cutMidRollout(network, machine: 4, runner: runners[1], client: client)
             try await eventually(timeout: .seconds(300), "the job ends") {
                 ((try? await client.getJob(jobID: jobID, withMetrics: false))?.job.status.isTerminal) ?? false
             }
@@ -82,32 +82,25 @@ import Testing
         await tearDown(processes, store, postgres, network, checkpoints)
     }
 
-    /// Pulls `machine`'s cable at a moment the store sees one of its runner's attempts running, and
-    /// returns that attempt. If the attempt still ended (its finish was on the way), the cable goes back
-    /// and it tries again.
-    private func cutMidRollout(_ network: SimulatedNetwork, machine: Int, runner: ServiceProcess, client: StoreClient, jobID: String) async throws -> Attempt {
+    /// Pulls `machine`'s cable at a moment the store sees one of its runner's workers holding an attempt,
+    /// and returns that attempt. One `list_workers` call finds it: rollouts here last 0.05–0.2 s, and a
+    /// search through the running rollouts took long enough that the attempt had mostly ended by the
+    /// cut. If the attempt still ended (its finish was on the way), the cable goes back and it tries again.
+    private func cutMidRollout(_ network: SimulatedNetwork, machine: Int, runner: ServiceProcess, client: StoreClient) async throws -> Attempt {
         let deadline = ContinuousClock.now.advanced(by: .seconds(120))
         while ContinuousClock.now < deadline {
-            if let attempt = try await runningAttempt(client, jobID: jobID, workerPID: runner.pid) {
+            let busy = try await client.listWorkers().first { $0.workerID.contains("-\(runner.pid)-") && $0.currentAttemptID != nil }
+            if let busy, let attemptID = busy.currentAttemptID, let rolloutID = busy.currentRolloutID {
                 try await network.cut(machine)
                 // What the runner sent before the cut (a finish, say) is handled by now.
                 try await Task.sleep(for: .seconds(1))
-                let now = try await client.getRollout(rolloutID: attempt.rolloutID).attempts.first { $0.attemptID == attempt.attemptID }
-                if now?.status == .running { return attempt }
+                let now = try await client.getRollout(rolloutID: rolloutID).attempts.first { $0.attemptID == attemptID }
+                if let now, now.status == .running || now.status == .preparing { return now }
                 try await network.mend(machine)
             }
-            try await Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: .milliseconds(10))
         }
-        throw LightningError(.timeout, "runner \(runner.pid) never held a running attempt")
-    }
-
-    private func runningAttempt(_ client: StoreClient, jobID: String, workerPID: Int32) async throws -> Attempt? {
-        let running = try await client.queryRollouts(RolloutQuery(statuses: [.running], jobID: jobID, limit: 100))
-        for rollout in running.rollouts {
-            let attempts = try await client.getRollout(rolloutID: rollout.rolloutID).attempts
-            if let attempt = attempts.last, attempt.status == .running, attempt.workerID?.contains("-\(workerPID)-") == true { return attempt }
-        }
-        return nil
+        throw LightningError(.timeout, "runner \(runner.pid) never held an attempt that outlived the cut")
     }
 
     /// The workers of the job's succeeded attempts so far.

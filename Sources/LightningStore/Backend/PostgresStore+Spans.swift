@@ -55,7 +55,8 @@ extension PostgresStore {
         let spans = writes.flatMap(\.spans)
         let rows = try await database.execute("add_spans", try SpanInsertStatement(spans, rewards: writes.flatMap(\.rewards)))
         var known: [String: (rolloutID: String, status: AttemptStatus)] = [:]
-        var storedBefore = Set<SpanKey>()
+        var insertedCount = -1
+        var inserted = Set<SpanKey>()
         var started: [StoreEvent] = []
         try decode("add_spans") {
             for row in rows {
@@ -71,14 +72,15 @@ extension PostgresStore {
                         rolloutID: rolloutID, jobID: attemptID.isEmpty ? nil : attemptID, status: .running, finalReward: nil,
                         mode: RolloutMode(rawValue: value) ?? .train
                     )))
+                } else if kind == "n" {
+                    insertedCount = Int(value) ?? -1
                 } else {
-                    storedBefore.insert(SpanKey(rolloutID: rolloutID, attemptID: attemptID, spanID: value))
+                    inserted.insert(SpanKey(rolloutID: rolloutID, attemptID: attemptID, spanID: value))
                 }
             }
         }
         events.publish(started)
-        // A span sent twice within the batch was inserted once, the first time (the insert keeps input order).
-        var seen = Set<SpanKey>()
+        let allInserted = insertedCount == spans.count
         return writes.map { write in
             var result = AddSpansResult(stored: 0, duplicates: 0, rejected: [])
             var revive: [String: TransitionRequest] = [:]
@@ -89,8 +91,9 @@ extension PostgresStore {
                     ))
                     continue
                 }
-                let key = SpanKey(rolloutID: span.rolloutID, attemptID: span.attemptID, spanID: span.spanID)
-                if !storedBefore.contains(key) && seen.insert(key).inserted {
+                // A span sent twice within the batch was inserted once, the first time (the insert keeps
+                // input order): removing its key counts the first occurrence only.
+                if allInserted || inserted.remove(SpanKey(rolloutID: span.rolloutID, attemptID: span.attemptID, spanID: span.spanID)) != nil {
                     result.stored += 1
                 } else {
                     result.duplicates += 1
@@ -169,12 +172,13 @@ struct SpanInsertStatement: PreparedStatement {
             )
             SELECT 'a', rollout_id, attempt_id, status FROM known
             UNION ALL
-            -- Only the spans that were there already come back (usually none), not every span written.
-            SELECT 'd', i.rollout_id, i.attempt_id, i.span_id FROM input i
-            JOIN known k ON k.attempt_id = i.attempt_id AND k.rollout_id = i.rollout_id
-            WHERE NOT EXISTS (
-                SELECT 1 FROM inserted s WHERE s.rollout_id = i.rollout_id AND s.attempt_id = i.attempt_id AND s.span_id = i.span_id
-            )
+            -- Usually every span is new: then only their number comes back. The keys come back only when
+            -- some were not (resent, or of unknown attempts). A one-time filter, not an anti-join: the
+            -- generic plan estimates one row per array and would loop over the inserted rows per input row.
+            SELECT 'n', '', '', (SELECT count(*) FROM inserted)::text
+            UNION ALL
+            SELECT 's', rollout_id, attempt_id, span_id FROM inserted
+            WHERE (SELECT count(*) FROM inserted) < (SELECT count(*) FROM input)
             UNION ALL
             SELECT 'r', c.rollout_id, c.coalesce, c.mode FROM changed_rollouts c WHERE c.started
             """

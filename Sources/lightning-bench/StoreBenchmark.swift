@@ -122,21 +122,21 @@ struct StoreBenchmark: AsyncParsableCommand {
             var start = clock.now
             guard let claimed = try await client.dequeueRollout(workerID: "bench-\(id)", waitSeconds: 0) else { return result }
             result.dequeue.add(clock.now - start)
+            let batches = shape.batches(for: claimed, attributes: pool, random: &random)
             if let uploader {
                 start = clock.now
-                for batch in shape.batches(for: claimed, attributes: pool, random: &random) {
-                    await uploader.add(batch)
-                    result.spans += batch.count
-                }
+                for batch in batches { await uploader.add(batch) }
                 await uploader.flush()
                 result.addSpans.add(clock.now - start)
-            }
-            for batch in uploader == nil ? shape.batches(for: claimed, attributes: pool, random: &random) : [] {
-                start = clock.now
-                let stored = try await client.addSpans(batch)
-                result.addSpans.add(clock.now - start)
-                guard stored.rejected.isEmpty else { throw ValidationError("spans rejected: \(stored.rejected)") }
-                result.spans += batch.count
+                result.spans += batches.map(\.count).reduce(0, +)
+            } else {
+                for batch in batches {
+                    start = clock.now
+                    let stored = try await client.addSpans(batch)
+                    result.addSpans.add(clock.now - start)
+                    guard stored.rejected.isEmpty else { throw ValidationError("spans rejected: \(stored.rejected)") }
+                    result.spans += batch.count
+                }
             }
             start = clock.now
             _ = try await client.updateAttempt(AttemptRef(claimed.attempt), status: .succeeded, error: nil)

@@ -174,7 +174,7 @@ struct SpanInsertStatement: PreparedStatement {
             UNION ALL
             -- Usually every span is new: then only their number comes back. The keys come back only when
             -- some were not (resent, or of unknown attempts). A one-time filter, not an anti-join: the
-            -- generic plan estimates one row per array and would loop over the inserted rows per input row.
+            -- generic plan cannot see the arrays' lengths and looped over the inserted rows per input row.
             SELECT 'n', '', '', (SELECT count(*) FROM inserted)::text
             UNION ALL
             SELECT 's', rollout_id, attempt_id, span_id FROM inserted

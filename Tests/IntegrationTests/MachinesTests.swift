@@ -10,8 +10,12 @@ import Testing
 /// middle of a rollout, and the job still finishes, that rollout retried by the other runner.
 @Suite struct MachinesTests {
     static let steps = 6
+    /// Attempts silent for 6 s are given up on (two strikes fail a rollout): short enough for the cut,
+    /// long enough for a runner starved of CPU, or retransmitting after a mended cut. With 3 s, one run
+    /// of three beside a fresh build ended with 191 of 192 rollouts succeeded (not traced; probably two
+    /// silent strikes on one rollout).
     static let settings =
-        #"{"tasks_per_step":4,"group_size":8,"learning_rate":0.02,"validation_tasks":0,"step_timeout_seconds":180,"unresponsive_seconds":3}"#
+        #"{"tasks_per_step":4,"group_size":8,"learning_rate":0.02,"validation_tasks":0,"step_timeout_seconds":180,"unresponsive_seconds":6}"#
 
     @Test("a job runs across four machines and finishes after one runner is cut off mid-rollout")
     func jobAcrossMachines() async throws {

@@ -10,10 +10,11 @@ import Testing
 /// middle of a rollout, and the job still finishes, that rollout retried by the other runner.
 @Suite struct MachinesTests {
     static let steps = 6
-    /// Attempts silent for 6 s are given up on (two strikes fail a rollout): short enough for the cut,
-    /// long enough for a runner starved of CPU, or retransmitting after a mended cut. With 3 s, one run
-    /// of three beside a fresh build ended with 191 of 192 rollouts succeeded (not traced; probably two
-    /// silent strikes on one rollout).
+    /// Attempts silent for 6 s are given up on (two strikes fail a rollout). That is longer than the
+    /// runner's 5 s dequeue wait: a dequeue that the cut runner left waiting in the store would otherwise
+    /// be handed the requeued rollout, and that claim can never reach it. Seen with 3 s in a fresh-clone
+    /// run: the cut rollout's second attempt went to another worker of the cut runner, and the rollout
+    /// failed.
     static let settings =
         #"{"tasks_per_step":4,"group_size":8,"learning_rate":0.02,"validation_tasks":0,"step_timeout_seconds":180,"unresponsive_seconds":6}"#
 

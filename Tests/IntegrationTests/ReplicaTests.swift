@@ -55,6 +55,10 @@ import Testing
             }
         } catch {
             Issue.record("store logs:\n\(first.log.suffix(2000))\n\(second.log.suffix(2000))")
+            for client in clients { client.close() }
+            await first.kill()
+            await second.kill()
+            await database.drop()
             throw error
         }
         for client in clients { client.close() }

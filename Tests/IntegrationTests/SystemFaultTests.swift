@@ -21,7 +21,7 @@ import Testing
     func jobSurvives(_ fault: Fault) async throws {
         let postgres = PrivatePostgres()
         try await postgres.start()
-        let port = try freePortPair()
+        let port = try restartablePort(consecutive: 2)
         let name = Identifier.make("sys")
         var store = try StoreProcess(databaseURL: postgres.url, name: name, tcpPort: port)
         let context = try ZMQContext()

@@ -23,7 +23,7 @@ public struct JSONText: Sendable, Hashable, CustomStringConvertible {
     public init(encoding value: some Encodable) throws(LightningError) {
         do {
             let data = try JSONText.encoder.encode(value)
-            self.text = String(decoding: Self.replacingNUL(in: data), as: UTF8.self)
+            self.text = Self.replacingNUL(in: data)
         } catch {
             throw LightningError(.badRequest, "value cannot be encoded as JSON: \(error)")
         }
@@ -51,10 +51,10 @@ public struct JSONText: Sendable, Hashable, CustomStringConvertible {
 
     /// Rewrites each `\u0000` escape of encoder output as `\ufffd`. Every backslash an encoder writes
     /// starts an escape, so stepping over escapes two bytes at a time never misreads an escaped backslash.
-    static func replacingNUL(in data: Data) -> [UInt8] {
-        let bytes = [UInt8](data)
+    static func replacingNUL(in data: Data) -> String {
         let backslash = UInt8(ascii: "\\"), zero = UInt8(ascii: "0")
-        guard bytes.contains(backslash) else { return bytes }
+        guard data.contains(backslash) else { return String(decoding: data, as: UTF8.self) }
+        let bytes = [UInt8](data)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var index = 0
@@ -73,7 +73,7 @@ public struct JSONText: Sendable, Hashable, CustomStringConvertible {
                 index += 2
             }
         }
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     private static let encoder: JSONEncoder = {

@@ -19,19 +19,21 @@ extension PostgresStore {
         }
     }
 
+    private static let hotTables = ["rollouts", "attempts", "spans", "workers"]
+
     func analyzeStaleTables() async throws(LightningError) {
         let rows = try await database.query(
             "analyze",
             """
             SELECT c.relname::text FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid
-            WHERE c.relname IN ('rollouts', 'attempts', 'spans', 'workers')
+            WHERE c.relname::text = ANY(\(Self.hotTables))
               AND (pg_relation_size(c.oid) / current_setting('block_size')::int > greatest(8, 2 * c.relpages)
                    OR s.n_mod_since_analyze > greatest(500, s.n_live_tup))
               AND pg_try_advisory_xact_lock(\(Migrations.lockKey + 1))
             """
         )
         let tables = try decode("analyze") { try rows.map { try $0.decode(String.self) } }
-        for table in tables where ["rollouts", "attempts", "spans", "workers"].contains(table) {
+        for table in tables where Self.hotTables.contains(table) {
             _ = try await database.query("analyze", PostgresQuery(unsafeSQL: "ANALYZE \(table)"))
         }
     }

@@ -107,7 +107,7 @@ public final class Database: Sendable {
         do {
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { continuation in
-                    race.start(continuation, work: Task(executorPreference: executor) { try await body() }, timeout: timeout) {
+                    race.start(continuation, executor: executor, timeout: timeout, work: body) {
                         LightningError(.unavailable, "the database did not answer within \(timeout) (\(operation))")
                     }
                 }
@@ -124,32 +124,35 @@ public final class Database: Sendable {
 private final class DeadlineRace<Result: Sendable>: Sendable {
     private struct State {
         var continuation: CheckedContinuation<Result, any Error>?
-        var work: Task<Result, any Error>?
+        var work: Task<Void, Never>?
         var timer: Task<Void, Never>?
         var cancelled = false
     }
 
     private let state = Locked(State())
 
+    /// Runs `work` on `executor`; the work task reports its own outcome, so a call costs two tasks.
     func start(
-        _ continuation: CheckedContinuation<Result, any Error>, work: Task<Result, any Error>, timeout: Duration,
-        timeoutError: @escaping @Sendable () -> any Error
+        _ continuation: CheckedContinuation<Result, any Error>, executor: some TaskExecutor, timeout: Duration,
+        work: @escaping @Sendable () async throws -> Result, timeoutError: @escaping @Sendable () -> any Error
     ) {
+        state.withLock { $0.continuation = continuation }
         let timer = Task { [weak self] in
             try? await Task.sleep(for: timeout)
             if !Task.isCancelled { self?.finish(.failure(timeoutError())) }
         }
-        let cancelledEarly = state.withLock { state -> Bool in
-            state.continuation = continuation
-            state.work = work
-            state.timer = timer
-            return state.cancelled
-        }
-        if cancelledEarly { finish(.failure(CancellationError())) }
-        Task { [weak self] in
-            let outcome = await work.result
+        let task = Task(executorPreference: executor) { [weak self] in
+            let outcome: Swift.Result<Result, any Error>
+            do { outcome = .success(try await work()) } catch { outcome = .failure(error) }
             self?.finish(outcome)
         }
+        let (cancelledEarly, finishedEarly) = state.withLock { state in
+            state.work = task
+            state.timer = timer
+            return (state.cancelled, state.continuation == nil)
+        }
+        if finishedEarly { timer.cancel() }
+        if cancelledEarly { finish(.failure(CancellationError())) }
     }
 
     func cancel() {

@@ -7,20 +7,15 @@ func freePort() throws -> Int {
     return port
 }
 
-/// Two consecutive free loopback ports for a store that restarts on them (request and event port).
-/// Chosen below the kernel's ephemeral range (32768 up): a port there may be taken by some outgoing
-/// connection while the service is down, and the restart would fail to bind.
-func freePortPair() throws -> Int {
+/// `consecutive` free loopback ports (the first is returned) for a server that stops and starts again
+/// on them. Chosen below the kernel's ephemeral range (32768 up): a port there may be taken by some
+/// outgoing connection while the server is down, and the restart would fail to bind.
+func restartablePort(consecutive: Int = 1) throws -> Int {
     for _ in 0..<200 {
         let port = Int.random(in: 20_000...32_000)
-        if bindLoopback(port: port) != nil, bindLoopback(port: port + 1) != nil { return port }
+        if (port..<port + consecutive).allSatisfy({ bindLoopback(port: $0) != nil }) { return port }
     }
-    throw LightningError(.internal, "cannot find two free consecutive ports")
-}
-
-/// A free loopback port below the ephemeral range, for a server that stops and starts again on it.
-func restartablePort() throws -> Int {
-    try freePortPair()
+    throw LightningError(.internal, "cannot find \(consecutive) free consecutive ports")
 }
 
 /// Binds a socket to `port` (0: any) on 127.0.0.1 and closes it again; the port it got, or nil.

@@ -21,6 +21,8 @@ struct StoreBenchmark: AsyncParsableCommand {
     @Option(help: "direct: each runner sends its span batches itself; uploader: through one SpanUploader per client, as lightning-runner's workers do.")
     var spans = "direct"
     @Option(help: "Append the result as a Markdown table row to this file.") var output: String?
+    @Flag(help: "Keep the benchmark's database afterwards (for pg_stat_user_tables, EXPLAIN, …) and print its URL.")
+    var keepDatabase = false
 
     func run() async throws {
         guard let shape = Workload(rawValue: workload) else { throw ValidationError("unknown workload \(workload)") }
@@ -94,7 +96,11 @@ struct StoreBenchmark: AsyncParsableCommand {
             handle.write(Data((row + "\n").utf8))
             try handle.close()
         }
-        await database.drop()
+        if keepDatabase {
+            FileHandle.standardError.write(Data("kept database: \(database.url)\n".utf8))
+        } else {
+            await database.drop()
+        }
     }
 
     struct RunnerResult: Sendable {

@@ -39,6 +39,38 @@ import Testing
             }
         }
     }
+
+    @Test("the claim's generic plan reaches rollouts through indexes only, with thousands queued")
+    func claimGenericPlanUsesIndexes() async throws {
+        try await withTestStore { store in
+            _ = try await store.client.enqueueRollouts((0..<3000).map { _ in submission() })
+            _ = try await store.database.rows("ANALYZE rollouts")
+            let database = try Database(url: store.database.url, maxConnections: 1, logger: testLogger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await database.run() }
+                defer { group.cancelAll() }
+                let plan = try await database.transaction("probe") { connection in
+                    try await connection.query("SET LOCAL plan_cache_mode = force_generic_plan", logger: testLogger)
+                    try await connection.query(
+                        PostgresQuery(unsafeSQL: "PREPARE claim_probe(int8, text[], text[], int8[]) AS \(ClaimStatement.sql)"), logger: testLogger
+                    )
+                    let workers = (1...8).map { "'w\($0)'" }.joined(separator: ",")
+                    let attempts = (1...8).map { "'at-\($0)'" }.joined(separator: ",")
+                    let leases = (1...8).map { "\($0 * 2 + 1)" }.joined(separator: ",")
+                    var lines: [String] = []
+                    for try await row in try await connection.query(
+                        PostgresQuery(unsafeSQL: "EXPLAIN EXECUTE claim_probe(8, ARRAY[\(workers)], ARRAY[\(attempts)], ARRAY[\(leases)]::int8[])"),
+                        logger: testLogger
+                    ) { lines.append(try row.decode(String.self)) }
+                    try await connection.query("DEALLOCATE claim_probe", logger: testLogger)
+                    return lines.joined(separator: "\n")
+                }
+                // Before the claim's ANY clause, this plan hashed every row of rollouts for the update.
+                #expect(plan.contains("rollouts_queue") && plan.contains("rollouts_pkey"), "\(plan)")
+                #expect(!plan.contains("Seq Scan on rollouts"), "\(plan)")
+            }
+        }
+    }
 }
 
 private struct GenericPlanProbe: PreparedStatement {

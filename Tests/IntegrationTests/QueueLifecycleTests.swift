@@ -65,6 +65,21 @@ import Testing
         }
     }
 
+    @Test("with fewer rollouts than waiting dequeues, the newest waiter is served and the oldest gets nothing")
+    func newestWaiterFirst() async throws {
+        try await withTestStore { store in
+            let client = store.client
+            async let oldest = client.dequeueRollout(workerID: "w-old", waitSeconds: 2)
+            try await Task.sleep(for: .milliseconds(300))
+            async let newest = client.dequeueRollout(workerID: "w-new", waitSeconds: 10)
+            try await Task.sleep(for: .milliseconds(300))
+            let rollout = try await client.enqueueRollouts([submission()])[0]
+            let claimed = try #require(try await newest)
+            #expect(claimed.rollout.rolloutID == rollout.rolloutID && claimed.attempt.workerID == "w-new")
+            #expect(try await oldest == nil)
+        }
+    }
+
     @Test("heartbeats move the attempt and rollout to running and keep the worker busy")
     func heartbeat() async throws {
         try await withTestStore { store in

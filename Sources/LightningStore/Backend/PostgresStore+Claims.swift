@@ -40,8 +40,12 @@ enum Claims {
                 SELECT * FROM UNNEST($2::text[], $3::text[], $4::int8[]) WITH ORDINALITY AS t(worker_id, attempt_id, lease, n)
             ),
             claimed AS (
+                -- The ANY clause repeats the join for the planner: a cached generic plan cannot see $1 and
+                -- guesses a tenth of the queue for `picked`, then hashes all of rollouts; an array of ids
+                -- counts as a few rows, so the update goes through the primary key (measured: 11.5 ms a
+                -- claim against 0.65 with 12,000 queued rollouts).
                 UPDATE rollouts r SET status = 'preparing', attempt_count = r.attempt_count + 1, updated_at = now(), version = r.version + 1
-                FROM picked p WHERE r.rollout_id = p.rollout_id
+                FROM picked p WHERE r.rollout_id = p.rollout_id AND r.rollout_id = ANY (ARRAY(SELECT rollout_id FROM picked))
                 RETURNING r.*, p.n
             ),
             created AS (
@@ -78,9 +82,6 @@ enum Claims {
 /// Claims the oldest queued rollouts for waiting workers; see `Claims`.
 struct ClaimStatement: PreparedStatement {
     static let sql = Claims.sql(filtered: false)
-    /// A generic plan cannot see how many rows `LIMIT $1` asks for; PostgreSQL then guesses a tenth of
-    /// the queue and may scan all of it (measured: 9 ms a claim instead of 0.7).
-    static let genericPlan = false
     let bindings: PostgresBindings
 
     init(_ requests: [ClaimRequest]) throws(LightningError) {

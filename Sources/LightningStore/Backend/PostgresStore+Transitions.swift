@@ -73,13 +73,14 @@ extension PostgresStore {
         let none = Date(timeIntervalSince1970: 0)
         let rollouts = Array(plan.rollouts.values)
         let attempts = Array(plan.attempts.values)
+        let ended = attempts.filter(\.status.isTerminal)
         let statement = try CompareAndSwapStatement(
             groups.sorted(), groups.sorted().map { snapshot.rolloutVersions[$0] ?? -1 },
             readAttempts.map(\.attemptID), readAttempts.map { snapshot.attemptVersions[$0.attemptID] ?? -1 },
             rollouts.map(\.rolloutID), rollouts.map(\.status.rawValue), rollouts.map(\.updatedAt), rollouts.map { $0.endedAt ?? none },
             attempts.map(\.attemptID), attempts.map(\.status.rawValue), attempts.map { $0.lastHeartbeatAt ?? none },
             attempts.map { $0.endedAt ?? none }, attempts.map { $0.error ?? "" },
-            attempts.filter(\.status.isTerminal).map(\.attemptID)
+            ended.map(\.attemptID), ended.compactMap(\.workerID)
         )
         let rows = try await database.execute("update_attempt", statement)
         return try decode("update_attempt") { Set(try rows.map { try $0.decode(String.self) }) }
@@ -177,8 +178,9 @@ struct CompareAndSwapStatement: PreparedStatement {
                 WHERE a.attempt_id = u.attempt_id AND a.rollout_id IN (SELECT rollout_id FROM good)
             ),
             freed AS (
+                -- By worker id ($15), through the primary key: the table keeps every worker ever seen.
                 UPDATE workers SET current_attempt_id = NULL, current_rollout_id = NULL
-                WHERE current_attempt_id = ANY($14) AND current_rollout_id IN (SELECT rollout_id FROM good)
+                WHERE worker_id = ANY($15) AND current_attempt_id = ANY($14) AND current_rollout_id IN (SELECT rollout_id FROM good)
             )
             SELECT rollout_id FROM good
             """

@@ -4,7 +4,9 @@ import PostgresNIO
 
 /// Serves dequeue requests: waiting workers are claimed for together, in one statement for all of them,
 /// whenever a rollout may have arrived (an enqueue or requeue event, or the periodic poll that catches
-/// what other replicas enqueued). Workers are served first come, first served.
+/// what other replicas enqueued). When there are fewer rollouts than waiters, the newest waiters are served
+/// first: the oldest are the likeliest to be gone (a client cut off, or one that gave up waiting), and a
+/// rollout handed to a gone client stays lost until its attempt is found unresponsive.
 final class DequeueDispatcher: Sendable {
     private struct Waiter {
         var id: UInt64
@@ -144,7 +146,7 @@ final class DequeueDispatcher: Sendable {
             state.pollDue = false
             guard claimWanted, !state.waiters.isEmpty else { return [] }
             state.queueChanged = false
-            return state.waiters
+            return state.waiters.reversed()
         }
         var served: [UInt64: Result<ClaimedRollout?, any Error>] = [:]
         if !batch.isEmpty {

@@ -12,8 +12,8 @@ public final class Database: Sendable {
     /// The pool for the hot prepared statements (`execute`), whose connections always use the generic
     /// plan. Left to choose, PostgreSQL planned the transition statements afresh on most calls (their
     /// generic plans look dearer to it than the custom ones): 2,600 plans in 5,100 calls in a 20,000-rollout
-    /// benchmark run. The other queries, and the claim (see `ClaimStatement`), keep custom plans: their
-    /// optional filters and limits need the parameters' values.
+    /// benchmark run. The other queries keep custom plans: their optional filters need the parameters'
+    /// values. A hot statement is written so that one plan fits every call (see the claim's `ANY` clause).
     let hotClient: PostgresClient
     let logger: Logger
     let timeout: Duration

@@ -6,7 +6,8 @@ import PostgresNIO
 protocol PreparedStatement: PostgresPreparedStatement where Row == PostgresRow {
     var bindings: PostgresBindings { get }
     /// Whether one generic plan serves every call (see `Database.hotClient`). A statement whose best plan
-    /// depends on its parameters' values (a `LIMIT $1`, say) says no and is planned on every call.
+    /// depends on its parameters' values says no and is planned on every call (planning the claim cost
+    /// 0.38 ms a call: rewrite such a statement so one plan fits, as the claim now is, where possible).
     static var genericPlan: Bool { get }
 }
 

@@ -27,6 +27,21 @@ import Testing
         }
     }
 
+    @Test("span documents too large to stay inline are compressed with lz4")
+    func largeDocumentsUseLZ4() async throws {
+        try await withTestStore { store in
+            let claimed = try await claim(store.client)
+            // About 6 KB of repetitive JSON: PostgreSQL compresses a row's documents above about 2 KB.
+            let large = "{" + (0..<200).map { #""key\#($0)":"value value value""# }.joined(separator: ",") + "}"
+            let result = try await store.client.addSpans([span(claimed, name: "large", attributes: large)])
+            #expect(result.stored == 1)
+            let rows = try await store.database.rows("SELECT pg_column_compression(attributes) FROM spans WHERE name = 'large'")
+            #expect(try rows.first?.decode(String?.self) == "lz4")
+            let stored = try await store.client.querySpans(SpanQuery(rolloutID: claimed.rollout.rolloutID))
+            #expect(stored.first?.attributes.text == large)
+        }
+    }
+
     @Test("a span repeated within one call, or in calls written in one batch, is stored once and counted once as stored")
     func repeatsWithinABatch() async throws {
         try await withTestStore { store in

@@ -14,7 +14,7 @@ struct Migration: Sendable {
 enum Migrations {
     static let lockKey: Int64 = 0x4C49_4748_544E  // "LIGHTN"
 
-    static let all: [Migration] = [Migration0001.migration]
+    static let all: [Migration] = [Migration0001.migration, Migration0002.migration]
 
     /// Applies what is missing; returns the versions applied now.
     @discardableResult

@@ -48,6 +48,7 @@ public final class StoreApplication: Sendable {
         let database = self.database
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.run() }
+            await database.waitUntilRunning()
             try await self.migrateWhenReachable()
             try await self.serve(handleSignals: handleSignals)
             group.cancelAll()

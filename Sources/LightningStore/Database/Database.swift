@@ -15,6 +15,7 @@ public final class Database: Sendable {
     /// benchmark run. The other queries keep custom plans: their optional filters need the parameters'
     /// values. A hot statement is written so that one plan fits every call (see the claim's `ANY` clause).
     let hotClient: PostgresClient
+    private let poolsStarted = Locked(0)
     let logger: Logger
     let timeout: Duration
     /// The one event loop every connection of this pool runs on; see `EventLoopTaskExecutor`.
@@ -45,9 +46,23 @@ public final class Database: Sendable {
     /// Runs the connection pools until the surrounding task is cancelled.
     public func run() async {
         await withDiscardingTaskGroup { group in
-            group.addTask { await self.client.run() }
-            group.addTask { await self.hotClient.run() }
+            for pool in [client, hotClient] {
+                group.addTask {
+                    self.poolsStarted.withLock { $0 += 1 }
+                    await pool.run()
+                }
+            }
         }
+    }
+
+    /// Returns once `run()` has started both pools. A lease asked for before that waits anyway, but
+    /// PostgresNIO logs a warning for it; start-up work (the migrations) waits here instead.
+    func waitUntilRunning() async {
+        while poolsStarted.withLock({ $0 }) < 2 {
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        // The counter moves just before each pool's `run()`, which marks the pool running first thing.
+        await Task.yield()
     }
 
     /// Runs `body` on a pooled connection (of the hot pool if `hot`) within the deadline.

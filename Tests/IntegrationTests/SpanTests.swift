@@ -42,6 +42,43 @@ import Testing
         }
     }
 
+    @Test("a span write takes its rollout's lock before its attempt's, as status changes do, so the two cannot deadlock")
+    func lockOrderMatchesTransitions() async throws {
+        try await withTestStore { store in
+            let claimed = try await claim(store.client)
+            let rolloutID = claimed.rollout.rolloutID, attemptID = claimed.attempt.attemptID
+            try await store.database.withConnection { connection in
+                // This connection plays a status change: it holds the rollout, as the compare-and-swap does
+                // before it locks the attempt.
+                try await connection.query("BEGIN", logger: testLogger)
+                // Rows are read to the end: a statement's error arrives with them.
+                for try await _ in try await connection.query("SELECT 1 FROM rollouts WHERE rollout_id = \(rolloutID) FOR UPDATE", logger: testLogger) {}
+                // The attempt's first span must move it to running, so the write needs both rows.
+                async let written = store.client.addSpans([span(claimed, name: "first")])
+                try await eventually(timeout: .seconds(10), "the span write waits for the rollout") {
+                    let rows = try await store.database.rows(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                    )
+                    return try rows.first?.decode(Int64.self) == 1
+                }
+                // Waiting for the rollout, the write must not hold the attempt: otherwise a status change
+                // holding the rollout and wanting the attempt deadlocks with it.
+                var attemptFree = true
+                do {
+                    for try await _ in try await connection.query("SELECT 1 FROM attempts WHERE attempt_id = \(attemptID) FOR UPDATE NOWAIT", logger: testLogger) {}
+                } catch {
+                    attemptFree = false
+                }
+                #expect(attemptFree, "the span write locked the attempt before the rollout")
+                try await connection.query(attemptFree ? "COMMIT" : "ROLLBACK", logger: testLogger)
+                let result = try await written
+                #expect(result.stored == 1 && result.rejected.isEmpty)
+            }
+            let attempt = try await store.client.getRollout(rolloutID: rolloutID).attempts.first
+            #expect(attempt?.status == .running)
+        }
+    }
+
     @Test("a span repeated within one call, or in calls written in one batch, is stored once and counted once as stored")
     func repeatsWithinABatch() async throws {
         try await withTestStore { store in

@@ -74,9 +74,10 @@ extension PostgresStore {
                     )))
                 } else if kind == "n" {
                     insertedCount = Int(value) ?? -1
-                } else {
+                } else if kind == "s" {
                     inserted.insert(SpanKey(rolloutID: rolloutID, attemptID: attemptID, spanID: value))
                 }
+                // "l": a rollout locked before the write; nothing to report.
             }
         }
         events.publish(started)
@@ -129,6 +130,22 @@ struct SpanInsertStatement: PreparedStatement {
                 WHERE a.attempt_id IN (SELECT DISTINCT attempt_id FROM input)
                   AND a.rollout_id IN (SELECT DISTINCT rollout_id FROM input)
             ),
+            locked AS (
+                -- The rollouts this write will change (an attempt to start or to heartbeat, a reward), locked
+                -- first and in id order, as the transitions' compare-and-swap takes them: rollouts before
+                -- attempts. Without it this write (attempts, then rollouts in hash order) and a transition
+                -- deadlocked, each time costing a second of PostgreSQL's deadlock_timeout: dozens of times
+                -- a minute with lightning-runner's heartbeats. The main query reads this first.
+                SELECT r.rollout_id FROM rollouts r
+                WHERE r.rollout_id IN (
+                    SELECT rollout_id FROM known
+                    WHERE status = 'preparing' OR (status IN ('running', 'unresponsive')
+                        AND (last_heartbeat_at IS NULL OR last_heartbeat_at < now() - interval '1 second'))
+                    UNION SELECT rollout_id FROM input WHERE reward <> 'NaN'
+                )
+                ORDER BY r.rollout_id
+                FOR UPDATE
+            ),
             heard AS (
                 -- Spans are heartbeats (written at most once a second per attempt, enough for the watchdog).
                 -- The first sign of life also moves a preparing attempt to running, the rule of
@@ -170,6 +187,8 @@ struct SpanInsertStatement: PreparedStatement {
                 FROM rollout_updates u WHERE r.rollout_id = u.rollout_id
                 RETURNING r.rollout_id, COALESCE(r.job_id, ''), r.mode, r.status = 'running' AND u.started_sequence = r.attempt_count AS started
             )
+            SELECT 'l', rollout_id, '', '' FROM locked
+            UNION ALL
             SELECT 'a', rollout_id, attempt_id, status FROM known
             UNION ALL
             -- Usually every span is new: then only their number comes back. The keys come back only when

@@ -52,6 +52,25 @@ struct TestDatabase: Sendable {
         try await connection.close()
     }
 
+    /// Runs `body` on a connection of its own to this database (to hold locks across statements, say).
+    func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        var components = server
+        components.path = "/" + name
+        let configuration = PostgresConnection.Configuration(
+            host: components.host ?? "127.0.0.1", port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password, database: name, tls: .disable
+        )
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 3, logger: Logger(label: "test"))
+        do {
+            let result = try await body(connection)
+            try await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
     /// Runs one query on this database and returns its rows.
     func rows(_ sql: String) async throws -> [PostgresRow] {
         var components = server

@@ -51,13 +51,16 @@ import Testing
                 // This connection plays a status change: it holds the rollout, as the compare-and-swap does
                 // before it locks the attempt.
                 try await connection.query("BEGIN", logger: testLogger)
+                var backend: Int32 = 0
+                for try await row in try await connection.query("SELECT pg_backend_pid()", logger: testLogger) { backend = try row.decode(Int32.self) }
+                let pid = backend
                 // Rows are read to the end: a statement's error arrives with them.
                 for try await _ in try await connection.query("SELECT 1 FROM rollouts WHERE rollout_id = \(rolloutID) FOR UPDATE", logger: testLogger) {}
                 // The attempt's first span must move it to running, so the write needs both rows.
                 async let written = store.client.addSpans([span(claimed, name: "first")])
                 try await eventually(timeout: .seconds(10), "the span write waits for the rollout") {
                     let rows = try await store.database.rows(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                        "SELECT count(*) FROM pg_stat_activity WHERE \(pid) = ANY(pg_blocking_pids(pid))"
                     )
                     return try rows.first?.decode(Int64.self) == 1
                 }

@@ -131,11 +131,13 @@ struct SpanInsertStatement: PreparedStatement {
                   AND a.rollout_id IN (SELECT DISTINCT rollout_id FROM input)
             ),
             locked AS (
-                -- The rollouts this write will change (an attempt to start or to heartbeat, a reward), locked
-                -- first and in id order, as the transitions' compare-and-swap takes them: rollouts before
-                -- attempts. Without it this write (attempts, then rollouts in hash order) and a transition
-                -- deadlocked, each time costing a second of PostgreSQL's deadlock_timeout: dozens of times
-                -- a minute with lightning-runner's heartbeats. The main query reads this first.
+                -- The rollouts of the attempts this write will change (to start or to heartbeat) and of its
+                -- rewards, locked first and in id order, as the transitions' compare-and-swap takes them:
+                -- rollouts before attempts. Without it this write (attempts, then rollouts in hash order)
+                -- and a transition deadlocked, each time costing a second of PostgreSQL's deadlock_timeout:
+                -- dozens of times a minute with lightning-runner's heartbeats. The main query reads this
+                -- first, and `heard` and `changed_rollouts` wait for it explicitly (the order in which
+                -- PostgreSQL runs a statement's data-modifying parts is not promised).
                 SELECT r.rollout_id FROM rollouts r
                 WHERE r.rollout_id IN (
                     SELECT rollout_id FROM known
@@ -156,6 +158,7 @@ struct SpanInsertStatement: PreparedStatement {
                 FROM known k
                 WHERE a.attempt_id = k.attempt_id AND a.status IN ('preparing', 'running', 'unresponsive')
                   AND (a.status = 'preparing' OR a.last_heartbeat_at IS NULL OR a.last_heartbeat_at < now() - interval '1 second')
+                  AND (SELECT count(*) FROM locked) >= 0
                 RETURNING a.rollout_id, a.sequence, k.status = 'preparing' AND a.status = 'running' AS started
             ),
             inserted AS (
@@ -184,7 +187,7 @@ struct SpanInsertStatement: PreparedStatement {
                     status = CASE WHEN u.started_sequence = r.attempt_count AND r.status = 'preparing' THEN 'running' ELSE r.status END,
                     version = r.version + CASE WHEN u.started_sequence = r.attempt_count AND r.status = 'preparing' THEN 1 ELSE 0 END,
                     final_reward = COALESCE(u.reward, r.final_reward), updated_at = now()
-                FROM rollout_updates u WHERE r.rollout_id = u.rollout_id
+                FROM rollout_updates u WHERE r.rollout_id = u.rollout_id AND (SELECT count(*) FROM locked) >= 0
                 RETURNING r.rollout_id, COALESCE(r.job_id, ''), r.mode, r.status = 'running' AND u.started_sequence = r.attempt_count AS started
             )
             SELECT 'l', rollout_id, '', '' FROM locked

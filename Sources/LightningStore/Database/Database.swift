@@ -55,13 +55,14 @@ public final class Database: Sendable {
         }
     }
 
-    /// Returns once `run()` has started both pools. A lease asked for before that waits anyway, but
-    /// PostgresNIO logs a warning for it; start-up work (the migrations) waits here instead.
+    /// Returns once `run()` is about to start both pools (or the task is cancelled). A lease asked for
+    /// before a pool runs waits anyway, but PostgresNIO logs a warning for it; start-up work (the
+    /// migrations) waits here instead, which makes the warning rare rather than impossible: the counter
+    /// moves just before each pool's `run()`, which marks the pool running first thing.
     func waitUntilRunning() async {
-        while poolsStarted.withLock({ $0 }) < 2 {
+        while poolsStarted.withLock({ $0 }) < 2, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(1))
         }
-        // The counter moves just before each pool's `run()`, which marks the pool running first thing.
         await Task.yield()
     }
 

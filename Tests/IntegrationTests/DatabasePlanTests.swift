@@ -7,18 +7,16 @@ import Testing
 
 /// How the store keeps PostgreSQL's plans for its hot statements good and cheap.
 @Suite struct DatabasePlanTests {
-    @Test("prepared statements that take a generic plan run on connections that force it; others, and ad-hoc queries, are planned with their parameters")
+    @Test("prepared statements run on connections that force the generic plan; ad-hoc queries are planned with their parameters")
     func planModes() async throws {
         let testDatabase = try await TestDatabase.create()
         let database = try Database(url: testDatabase.url, maxConnections: 4, logger: testLogger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.run() }
             defer { group.cancelAll() }
-            let hot = try await database.execute("probe", GenericPlanProbe())
-            let custom = try await database.execute("probe", CustomPlanProbe())
+            let hot = try await database.execute("probe", PlanModeProbe())
             let adHoc = try await database.query("probe", "SELECT current_setting('plan_cache_mode')")
             #expect(try hot.first?.decode(String.self) == "force_generic_plan")
-            #expect(try custom.first?.decode(String.self) == "auto")
             #expect(try adHoc.first?.decode(String.self) == "auto")
         }
         await testDatabase.drop()
@@ -45,41 +43,30 @@ import Testing
         try await withTestStore { store in
             _ = try await store.client.enqueueRollouts((0..<3000).map { _ in submission() })
             _ = try await store.database.rows("ANALYZE rollouts")
-            let database = try Database(url: store.database.url, maxConnections: 1, logger: testLogger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await database.run() }
-                defer { group.cancelAll() }
-                let plan = try await database.transaction("probe") { connection in
-                    try await connection.query("SET LOCAL plan_cache_mode = force_generic_plan", logger: testLogger)
-                    try await connection.query(
-                        PostgresQuery(unsafeSQL: "PREPARE claim_probe(int8, text[], text[], int8[]) AS \(ClaimStatement.sql)"), logger: testLogger
-                    )
-                    let workers = (1...8).map { "'w\($0)'" }.joined(separator: ",")
-                    let attempts = (1...8).map { "'at-\($0)'" }.joined(separator: ",")
-                    let leases = (1...8).map { "\($0 * 2 + 1)" }.joined(separator: ",")
-                    var lines: [String] = []
-                    for try await row in try await connection.query(
-                        PostgresQuery(unsafeSQL: "EXPLAIN EXECUTE claim_probe(8, ARRAY[\(workers)], ARRAY[\(attempts)], ARRAY[\(leases)]::int8[])"),
-                        logger: testLogger
-                    ) { lines.append(try row.decode(String.self)) }
-                    try await connection.query("DEALLOCATE claim_probe", logger: testLogger)
-                    return lines.joined(separator: "\n")
-                }
-                // Before the claim's ANY clause, this plan hashed every row of rollouts for the update.
-                #expect(plan.contains("rollouts_queue") && plan.contains("rollouts_pkey"), "\(plan)")
-                #expect(!plan.contains("Seq Scan on rollouts"), "\(plan)")
+            let plan = try await store.database.withConnection { connection in
+                // As on the store's hot pool: the generic plan, whatever the parameters.
+                try await connection.query("SET plan_cache_mode = force_generic_plan", logger: testLogger)
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "PREPARE claim_probe(int8, text[], text[], int8[]) AS \(ClaimStatement.sql)"), logger: testLogger
+                )
+                let workers = (1...8).map { "'w\($0)'" }.joined(separator: ",")
+                let attempts = (1...8).map { "'at-\($0)'" }.joined(separator: ",")
+                let leases = (1...8).map { "\($0 * 2 + 1)" }.joined(separator: ",")
+                var lines: [String] = []
+                for try await row in try await connection.query(
+                    PostgresQuery(unsafeSQL: "EXPLAIN EXECUTE claim_probe(8, ARRAY[\(workers)], ARRAY[\(attempts)], ARRAY[\(leases)]::int8[])"),
+                    logger: testLogger
+                ) { lines.append(try row.decode(String.self)) }
+                return lines.joined(separator: "\n")
             }
+            // Before the claim's ANY clause, this plan hashed every row of rollouts for the update.
+            #expect(plan.contains("rollouts_queue") && plan.contains("rollouts_pkey"), "\(plan)")
+            #expect(!plan.contains("Seq Scan on rollouts"), "\(plan)")
         }
     }
 }
 
-private struct GenericPlanProbe: PreparedStatement {
+private struct PlanModeProbe: PreparedStatement {
     static let sql = "SELECT current_setting('plan_cache_mode')"
-    let bindings = PostgresBindings()
-}
-
-private struct CustomPlanProbe: PreparedStatement {
-    static let sql = "SELECT current_setting('plan_cache_mode') AS custom"
-    static let genericPlan = false
     let bindings = PostgresBindings()
 }

@@ -53,20 +53,8 @@ import Testing
         }
     }
 
-    @Test("a waiting dequeue gets a rollout enqueued while it waits")
+    @Test("a waiting dequeue gets a rollout enqueued while it waits; with fewer rollouts than waiters, the newest is served")
     func dequeueWaits() async throws {
-        try await withTestStore { store in
-            let client = store.client
-            async let waiting = client.dequeueRollout(workerID: "w1", waitSeconds: 10)
-            try await Task.sleep(for: .milliseconds(300))
-            let rollout = try await client.enqueueRollouts([submission()])[0]
-            let claimed = try #require(try await waiting)
-            #expect(claimed.rollout.rolloutID == rollout.rolloutID)
-        }
-    }
-
-    @Test("with fewer rollouts than waiting dequeues, the newest waiter is served and the oldest gets nothing")
-    func newestWaiterFirst() async throws {
         try await withTestStore { store in
             let client = store.client
             async let oldest = client.dequeueRollout(workerID: "w-old", waitSeconds: 2)

@@ -38,53 +38,36 @@ struct TestDatabase: Sendable {
 
     /// Runs SQL on the server's `postgres` database.
     static func admin(_ components: URLComponents, _ body: (PostgresConnection) async throws -> Void) async throws {
-        let configuration = PostgresConnection.Configuration(
-            host: components.host ?? "127.0.0.1", port: components.port ?? 5432, username: components.user ?? "postgres",
-            password: components.password, database: "postgres", tls: .disable
-        )
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Logger(label: "test"))
-        do {
-            try await body(connection)
-        } catch {
-            try? await connection.close()
-            throw error
-        }
-        try await connection.close()
+        try await connect(components, database: "postgres", body)
     }
 
     /// Runs `body` on a connection of its own to this database (to hold locks across statements, say).
     func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        var components = server
-        components.path = "/" + name
-        let configuration = PostgresConnection.Configuration(
-            host: components.host ?? "127.0.0.1", port: components.port ?? 5432, username: components.user ?? "postgres",
-            password: components.password, database: name, tls: .disable
-        )
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 3, logger: Logger(label: "test"))
-        do {
-            let result = try await body(connection)
-            try await connection.close()
-            return result
-        } catch {
-            try? await connection.close()
-            throw error
-        }
+        try await Self.connect(server, database: name, body)
     }
 
     /// Runs one query on this database and returns its rows.
     func rows(_ sql: String) async throws -> [PostgresRow] {
-        var components = server
-        components.path = "/" + name
-        let configuration = PostgresConnection.Configuration(
-            host: components.host ?? "127.0.0.1", port: components.port ?? 5432, username: components.user ?? "postgres",
-            password: components.password, database: name, tls: .disable
-        )
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: Logger(label: "test"))
-        do {
+        try await withConnection { connection in
             var rows: [PostgresRow] = []
             for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test")) { rows.append(row) }
-            try await connection.close()
             return rows
+        }
+    }
+
+    /// Connects to `database` on the server of `components`, runs `body` and closes the connection.
+    private static func connect<Result: Sendable>(
+        _ components: URLComponents, database: String, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let configuration = PostgresConnection.Configuration(
+            host: components.host ?? "127.0.0.1", port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password, database: database, tls: .disable
+        )
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Logger(label: "test"))
+        do {
+            let result = try await body(connection)
+            try await connection.close()
+            return result
         } catch {
             try? await connection.close()
             throw error

@@ -35,12 +35,12 @@ import Testing
         // Prefill 9 tokens, every row's logits.
         let rows = run(runner, weights, [(1, 0, tokens[0..<9])], allRows: true)
         #expect(rows == 9)
-        let prefill = Array(UnsafeBufferPointer(start: runner.logits.pointer, count: 9 * v))
+        let prefill = Array(UnsafeBufferPointer(start: runner.logits, count: 9 * v))
         #expect(worstRelativeError(prefill, Array(expected[0..<(9 * v)])) < 1e-4)
         // Then one token at a time.
         for position in 9..<tokens.count {
             run(runner, weights, [(1, position, tokens[position...position])])
-            let step = Array(UnsafeBufferPointer(start: runner.logits.pointer, count: v))
+            let step = Array(UnsafeBufferPointer(start: runner.logits, count: v))
             let reference = Array(expected[(position * v)..<((position + 1) * v)])
             #expect(worstRelativeError(step, reference) < 1e-4, "position \(position)")
         }
@@ -56,11 +56,11 @@ import Testing
         let runner = InferenceRunner(config: config, slots: 2, maxRows: 64, threads: 2)
         // Step 1: prefill all of b and the first 10 tokens of a together.
         run(runner, weights, [(0, 0, a[0..<10]), (1, 0, b[...])])
-        let lastB = Array(UnsafeBufferPointer(start: runner.logits.pointer + v, count: v))
+        let lastB = Array(UnsafeBufferPointer(start: runner.logits + v, count: v))
         #expect(worstRelativeError(lastB, Array(expectedB[((b.count - 1) * v)...])) < 1e-4)
         // Step 2: the rest of a as a second prefill chunk.
         run(runner, weights, [(0, 10, a[10...])])
-        let lastA = Array(UnsafeBufferPointer(start: runner.logits.pointer, count: v))
+        let lastA = Array(UnsafeBufferPointer(start: runner.logits, count: v))
         #expect(worstRelativeError(lastA, Array(expectedA[((a.count - 1) * v)...])) < 1e-4)
     }
 }

@@ -45,8 +45,8 @@ public final class ModelHost: Service, Sendable {
         self.recorder = recorder
         self.metricsText = metricsText
         self.logger = logger
-        limits = CallLimits(context: engine.config.context, maxChoices: engine.configuration.maxSequences,
-                            vocabularySize: engine.config.vocabSize)
+        limits = CallLimits(context: engine.contextLength, maxChoices: engine.configuration.maxSequences,
+                            vocabularySize: engine.vocabularySize)
         metrics.weightsVersion.record(engine.weightsVersion)
     }
 

@@ -53,7 +53,7 @@ extension ModelBenchmark {
         start = ContinuousClock.now
         for step in 0..<steps {
             for b in 0..<batchSize {
-                let logits = UnsafePointer(runner.logits.pointer + b * config.vocabSize)
+                let logits = UnsafePointer(runner.logits + b * config.vocabSize)
                 last[b] = sampler.sample(logits: logits, parameters: SamplingParameters(), topLogprobs: 0, rng: &rng).token.token
             }
             if step == steps - 1 { break }  // the last sampled tokens need no further pass

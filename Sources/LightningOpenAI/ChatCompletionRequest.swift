@@ -1,4 +1,4 @@
-/// The body of `POST /v1/chat/completions`. Fields this model does not use (tools, response_format,
+/// The body of `POST /v1/chat/completions`. Fields this model does not use (response_format,
 /// penalties, …) are accepted and ignored.
 public struct ChatCompletionRequest: Codable, Sendable, Hashable {
     public var model: String
@@ -21,12 +21,17 @@ public struct ChatCompletionRequest: Codable, Sendable, Hashable {
     public var user: String?
     /// vLLM extension: return `prompt_token_ids` and `choices[].token_ids`.
     public var returnTokenIDs: Bool?
+    /// Functions the model may call (rendered by the model's chat template).
+    public var tools: [ChatTool]?
+    public var toolChoice: ToolChoice?
+    public var parallelToolCalls: Bool?
 
     public init(
         model: String, messages: [ChatCompletionMessage], temperature: Double? = nil, topP: Double? = nil,
         topK: Int? = nil, maxTokens: Int? = nil, maxCompletionTokens: Int? = nil, n: Int? = nil,
         stream: Bool? = nil, streamOptions: StreamOptions? = nil, stop: StopSequences? = nil, seed: Int? = nil,
-        logprobs: Bool? = nil, topLogprobs: Int? = nil, user: String? = nil, returnTokenIDs: Bool? = nil
+        logprobs: Bool? = nil, topLogprobs: Int? = nil, user: String? = nil, returnTokenIDs: Bool? = nil,
+        tools: [ChatTool]? = nil, toolChoice: ToolChoice? = nil, parallelToolCalls: Bool? = nil
     ) {
         self.model = model
         self.messages = messages
@@ -44,10 +49,15 @@ public struct ChatCompletionRequest: Codable, Sendable, Hashable {
         self.topLogprobs = topLogprobs
         self.user = user
         self.returnTokenIDs = returnTokenIDs
+        self.tools = tools
+        self.toolChoice = toolChoice
+        self.parallelToolCalls = parallelToolCalls
     }
 
     enum CodingKeys: String, CodingKey {
-        case model, messages, temperature, n, stream, stop, seed, logprobs, user
+        case model, messages, temperature, n, stream, stop, seed, logprobs, user, tools
+        case toolChoice = "tool_choice"
+        case parallelToolCalls = "parallel_tool_calls"
         case topP = "top_p"
         case topK = "top_k"
         case maxTokens = "max_tokens"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LightningModel
 
 @main
 struct LightningAlgorithmCommand: AsyncParsableCommand {
@@ -7,4 +8,19 @@ struct LightningAlgorithmCommand: AsyncParsableCommand {
         abstract: "The algorithm service of Agent Lightning: the OpenAI-compatible model host (and the trainer).",
         subcommands: [ServeCommand.self, TrainCommand.self]
     )
+
+    /// Runs the command, first restarting once with OpenBLAS's fast kernels where it would pick generic ones.
+    static func main() async {
+        BLASKernelSelection.reexecIfNeeded()
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

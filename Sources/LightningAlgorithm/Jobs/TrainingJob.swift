@@ -271,10 +271,10 @@ public final class TrainingJob {
     }
 
     /// A task's demonstration as token rows: each call's prompt exactly as the model host renders it
-    /// (`ServingCall.templateMessage`, then the chat template) and its reply ended by `<|eot|>`.
+    /// (`ByteLevelText.templateMessage`, then the chat template) and its reply ended by `<|eot|>`.
     static func supervisedRows(_ demonstration: TaskDemonstration) -> [Demonstration] {
         demonstration.calls.map { call in
-            let messages = call.messages.map(ServingCall.templateMessage)
+            let messages = call.messages.map(ByteLevelText.templateMessage)
             return Demonstration(
                 promptTokenIDs: ChatTemplate.tokens(for: messages),
                 responseTokenIDs: ByteTokenizer().encode(call.reply) + [ByteTokenizer.Special.endOfTurn.rawValue])

@@ -3,12 +3,12 @@ import LightningOpenAI
 
 /// Per-token log-probabilities in the two OpenAI shapes.
 enum LogprobsFormat {
-    static func chat(tokens: some Collection<Int32>, logprobs: some Collection<Float>, top: some Collection<[TokenLogprob]>) -> ChatLogprobs {
+    static func chat(_ text: TokenText, tokens: some Collection<Int32>, logprobs: some Collection<Float>, top: some Collection<[TokenLogprob]>) -> ChatLogprobs {
         let entries = zip(zip(tokens, logprobs), top).map { pair, alternatives in
             ChatLogprobs.Entry(
-                token: TokenText.display(pair.0), logprob: Double(pair.1), bytes: TokenText.bytes(pair.0),
+                token: text.display(pair.0), logprob: Double(pair.1), bytes: text.bytes(pair.0),
                 topLogprobs: alternatives.map {
-                    ChatLogprobs.Alternative(token: TokenText.display($0.token), logprob: Double($0.logprob), bytes: TokenText.bytes($0.token))
+                    ChatLogprobs.Alternative(token: text.display($0.token), logprob: Double($0.logprob), bytes: text.bytes($0.token))
                 })
         }
         return ChatLogprobs(content: entries)
@@ -16,19 +16,19 @@ enum LogprobsFormat {
 
     /// `startOffset`: text bytes before the first of `tokens` (for streamed pieces).
     static func completion(
-        tokens: some Collection<Int32>, logprobs: some Collection<Float>, top: some Collection<[TokenLogprob]>,
+        _ text: TokenText, tokens: some Collection<Int32>, logprobs: some Collection<Float>, top: some Collection<[TokenLogprob]>,
         alternatives: Int, startOffset: Int = 0
     ) -> CompletionLogprobs {
         var offsets: [Int] = []
         var offset = startOffset
         for token in tokens {
             offsets.append(offset)
-            offset += TokenText.length(token)
+            offset += text.length(token)
         }
         let topMaps: [[String: Double]]? = alternatives == 0 ? nil : top.map { list in
-            Dictionary(list.map { (TokenText.display($0.token), Double($0.logprob)) }, uniquingKeysWith: { first, _ in first })
+            Dictionary(list.map { (text.display($0.token), Double($0.logprob)) }, uniquingKeysWith: { first, _ in first })
         }
-        return CompletionLogprobs(tokens: tokens.map(TokenText.display), tokenLogprobs: logprobs.map(Double.init),
+        return CompletionLogprobs(tokens: tokens.map(text.display), tokenLogprobs: logprobs.map(Double.init),
                                   topLogprobs: topMaps, textOffset: offsets)
     }
 }

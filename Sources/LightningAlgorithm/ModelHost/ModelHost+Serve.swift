@@ -9,8 +9,10 @@ extension ModelHost {
         var request = request
         let body = try await request.collectBody(upTo: configuration.maxRequestBytes)
         let call = switch kind {
-        case .chat: try ServingCall(chat: requireModel(APIError.decode(ChatCompletionRequest.self, from: body)), limits: limits)
-        case .textCompletion: try ServingCall(completion: requireModel(APIError.decode(CompletionRequest.self, from: body)), limits: limits)
+        case .chat: try ServingCall(chat: requireModel(APIError.decode(ChatCompletionRequest.self, from: body)),
+                                    body: body.readableBytesView, limits: limits, text: text)
+        case .textCompletion: try ServingCall(completion: requireModel(APIError.decode(CompletionRequest.self, from: body)),
+                                              limits: limits, text: text)
         }
         let target = recording ? try RolloutTarget(request: request, context: context, user: call.user) : nil
         let header = ResponseHeader(kind: kind, model: configuration.modelName)

@@ -16,6 +16,8 @@ import ServiceLifecycle
 public final class ModelHost: Service, Sendable {
     public let engine: GenerationEngine
     public let configuration: ModelHostConfiguration
+    /// The served model's tokenizer and chat template.
+    public let text: any ModelText
     let recorder: (any CallRecorder)?
     let metricsText: (@Sendable () -> String)?
     let logger: Logger
@@ -37,11 +39,13 @@ public final class ModelHost: Service, Sendable {
     ///   - recorder: receives the calls made under rollout URLs; nil serves those URLs without recording.
     ///   - metricsText: the Prometheus exposition served at `/metrics`.
     public init(
-        engine: GenerationEngine, configuration: ModelHostConfiguration, recorder: (any CallRecorder)? = nil,
+        engine: GenerationEngine, configuration: ModelHostConfiguration, text: any ModelText = ByteLevelText(),
+        recorder: (any CallRecorder)? = nil,
         metricsText: (@Sendable () -> String)? = nil, logger: Logger = Logger(label: "lightning.model-host")
     ) {
         self.engine = engine
         self.configuration = configuration
+        self.text = text
         self.recorder = recorder
         self.metricsText = metricsText
         self.logger = logger
@@ -52,7 +56,7 @@ public final class ModelHost: Service, Sendable {
 
     /// Makes `weights` current for every request accepted after this call returns; requests in flight
     /// finish on the weights they started with.
-    public func load(weights: ModelWeights, version: Int) throws(ModelError) {
+    public func load(weights: any DecoderWeights, version: Int) throws(ModelError) {
         let outcome = submission.withLock { _ in
             Result { () throws(ModelError) in try engine.load(weights: weights, version: version) }
         }

@@ -5,10 +5,13 @@ import LightningOpenAI
 enum ResponseBuilder {
     static func chat(_ call: ServingCall, _ result: CallResult, header: ResponseHeader) -> ChatCompletion {
         let choices = result.choices.map { choice in
-            ChatCompletion.Choice(
-                index: choice.index, message: ChatCompletionMessage(role: .assistant, content: choice.text),
-                logprobs: call.logprobs ? LogprobsFormat.chat(tokens: choice.tokens, logprobs: choice.logprobs, top: choice.topLogprobs) : nil,
-                finishReason: (choice.finishReason ?? .length).rawValue,
+            let reply = ReplyMessage(call, text: choice.text, finish: choice.finishReason ?? .length, choice: choice.index, header: header)
+            return ChatCompletion.Choice(
+                index: choice.index,
+                message: ChatCompletionMessage(role: .assistant, content: reply.content, toolCalls: reply.toolCalls),
+                logprobs: call.logprobs
+                    ? LogprobsFormat.chat(call.tokenText, tokens: choice.tokens, logprobs: choice.logprobs, top: choice.topLogprobs) : nil,
+                finishReason: reply.finishReason,
                 tokenIDs: call.returnTokenIDs ? choice.tokens.map(Int.init) : nil)
         }
         return ChatCompletion(
@@ -23,7 +26,8 @@ enum ResponseBuilder {
             Completion.Choice(
                 index: choice.index, text: choice.text,
                 logprobs: call.logprobs
-                    ? LogprobsFormat.completion(tokens: choice.tokens, logprobs: choice.logprobs, top: choice.topLogprobs, alternatives: call.topLogprobs)
+                    ? LogprobsFormat.completion(call.tokenText, tokens: choice.tokens, logprobs: choice.logprobs,
+                                                top: choice.topLogprobs, alternatives: call.topLogprobs)
                     : nil,
                 finishReason: (choice.finishReason ?? .length).rawValue,
                 tokenIDs: call.returnTokenIDs ? choice.tokens.map(Int.init) : nil, promptTokenIDs: prompt)
@@ -36,5 +40,30 @@ enum ResponseBuilder {
 
     static func usage(_ result: CallResult) -> CompletionUsage {
         CompletionUsage(promptTokens: result.promptTokens, completionTokens: result.completionTokens)
+    }
+}
+
+/// A finished chat reply as the client sees it: text, or text and tool calls when the request offered
+/// tools and the reply holds well-formed calls (then `finish_reason` is `tool_calls`).
+struct ReplyMessage {
+    var content: String?
+    var toolCalls: [ToolCall]?
+    var finishReason: String
+
+    init(_ call: ServingCall, text: String, finish: FinishReason, choice: Int, header: ResponseHeader) {
+        guard let syntax = call.toolSyntax else {
+            content = text
+            finishReason = finish.rawValue
+            return
+        }
+        let parsed = syntax.parse(call.forcedPrefix + text, idPrefix: "call_\(header.id.suffix(12))_\(choice)_")
+        if parsed.calls.isEmpty {
+            content = text
+            finishReason = finish.rawValue
+        } else {
+            content = parsed.content
+            toolCalls = parsed.calls
+            finishReason = "tool_calls"
+        }
     }
 }

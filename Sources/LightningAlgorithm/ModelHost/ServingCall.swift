@@ -24,6 +24,14 @@ struct ServingCall: Sendable {
     var user: String?
     /// The request as received, re-encoded (for the recorded span).
     var requestJSON: String
+    /// The served model's tokens and text.
+    var text: any ModelText
+    /// How tool calls in the reply are written, when the request offers tools (nil: the reply is text).
+    var toolSyntax: ToolCallSyntax? = nil
+    /// The start of a tool call the prompt already holds (a forced `tool_choice`): the reply continues it.
+    var forcedPrefix = ""
 
     var prompt: [Int32] { generation.prompt }
+
+    var tokenText: TokenText { TokenText(text: text) }
 }

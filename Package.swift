@@ -113,6 +113,10 @@ let package = Package(
             swiftSettings: numericSettings
         ),
         .target(
+            name: "LightningTokenizer",
+            swiftSettings: numericSettings
+        ),
+        .target(
             name: "LightningModel",
             dependencies: ["COpenBLAS", "LightningFormats"],
             swiftSettings: numericSettings
@@ -124,7 +128,7 @@ let package = Package(
         .target(
             name: "LightningAlgorithm",
             dependencies: [
-                "LightningModel", "LightningFormats", "LightningCore", "LightningClient", "LightningWire", "LightningOpenAI", "LightningTasks",
+                "LightningModel", "LightningFormats", "LightningTokenizer", "LightningCore", "LightningClient", "LightningWire", "LightningOpenAI", "LightningTasks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -212,6 +216,12 @@ let package = Package(
         .testTarget(
             name: "LightningFormatsTests",
             dependencies: ["LightningFormats"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LightningTokenizerTests",
+            dependencies: ["LightningTokenizer"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

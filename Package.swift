@@ -117,6 +117,10 @@ let package = Package(
             swiftSettings: numericSettings
         ),
         .target(
+            name: "LightningTemplate",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LightningModel",
             dependencies: ["COpenBLAS", "LightningFormats"],
             swiftSettings: numericSettings
@@ -216,6 +220,12 @@ let package = Package(
         .testTarget(
             name: "LightningFormatsTests",
             dependencies: ["LightningFormats"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LightningTemplateTests",
+            dependencies: ["LightningTemplate"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -132,7 +132,7 @@ let package = Package(
         .target(
             name: "LightningAlgorithm",
             dependencies: [
-                "LightningModel", "LightningFormats", "LightningTokenizer", "LightningCore", "LightningClient", "LightningWire", "LightningOpenAI", "LightningTasks",
+                "LightningModel", "LightningFormats", "LightningTokenizer", "LightningTemplate", "LightningCore", "LightningClient", "LightningWire", "LightningOpenAI", "LightningTasks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -254,6 +254,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -7,6 +7,12 @@ import LightningWire
 /// The options `serve` and `train` share: the model to start from, the HTTP host that serves it, and
 /// the client keys for the store.
 struct ModelHostOptions: ParsableArguments {
+    @Option(help: "An open-weight model to serve: a .gguf file or a Hugging Face model folder [env: LIGHTNING_MODEL]")
+    var model: String?
+
+    @Option(help: "A Jinja chat template file used instead of the one the model carries [env: LIGHTNING_CHAT_TEMPLATE]")
+    var chatTemplate: String?
+
     @Option(help: "Checkpoint to start from [env: LIGHTNING_CHECKPOINT]; without it a fresh model of --size")
     var checkpoint: String?
 
@@ -45,6 +51,23 @@ struct ModelHostOptions: ParsableArguments {
 
     func loadModel() throws -> ServedModel {
         try ServedModel.load(checkpoint: checkpoint ?? Environment.string("LIGHTNING_CHECKPOINT"), size: size, seed: seed)
+    }
+
+    /// The open-weight model named by --model, nil when the project's GPT is served.
+    func loadOpenWeightModel() throws -> OpenWeightModel? {
+        guard let path = model ?? Environment.string("LIGHTNING_MODEL") else { return nil }
+        return try OpenWeightModel.load(path: path, chatTemplatePath: chatTemplate ?? Environment.string("LIGHTNING_CHAT_TEMPLATE"))
+    }
+
+    func engine(for model: OpenWeightModel) throws -> GenerationEngine {
+        try GenerationEngine(weights: model.weights, vocabulary: model.text.vocabulary, version: 0,
+                             configuration: .init(maxSequences: maxSequences, threads: threads))
+    }
+
+    func hostConfiguration(for model: OpenWeightModel) -> ModelHostConfiguration {
+        var configuration = ModelHostConfiguration(host: host, port: port, apiKey: apiKey ?? Environment.string("LIGHTNING_API_KEY"))
+        configuration.modelName = modelName ?? Environment.string("LIGHTNING_MODEL_NAME") ?? model.name
+        return configuration
     }
 
     func engine(for model: ServedModel) throws -> GenerationEngine {

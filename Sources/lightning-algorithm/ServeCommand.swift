@@ -6,7 +6,7 @@ import LightningWire
 import Logging
 import ServiceLifecycle
 
-/// `lightning-algorithm serve`: the model host alone, serving a checkpoint or a freshly initialised model.
+/// `lightning-algorithm serve`: the model host alone, serving an open-weight model (--model), a checkpoint or a freshly initialised GPT.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -23,10 +23,19 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = ServiceSetup.bootstrapMetrics()
         let logger = Logger(label: "lightning-algorithm")
         let options = self.model
-        let model = try options.loadModel()
-        logger.info("serving \(model.origin)", metadata: ["model.version": "\(model.version)"])
-        let engine = try options.engine(for: model)
-        let configuration = options.hostConfiguration(for: model)
+        let engine: GenerationEngine, configuration: ModelHostConfiguration, text: any ModelText
+        if let openWeights = try options.loadOpenWeightModel() {
+            logger.info("serving \(openWeights.origin)", metadata: ["model.name": "\(openWeights.name)"])
+            engine = try options.engine(for: openWeights)
+            configuration = options.hostConfiguration(for: openWeights)
+            text = openWeights.text
+        } else {
+            let model = try options.loadModel()
+            logger.info("serving \(model.origin)", metadata: ["model.version": "\(model.version)"])
+            engine = try options.engine(for: model)
+            configuration = options.hostConfiguration(for: model)
+            text = ByteLevelText()
+        }
 
         let endpoint = store ?? Environment.string("LIGHTNING_STORE")
         let security = try options.storeSecurity()
@@ -36,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             logger.notice("no --store: calls under /rollout/{rollout_id}/attempt/{attempt_id}/v1 are served but not recorded")
         }
-        let host = ModelHost(engine: engine, configuration: configuration, recorder: recorder,
+        let host = ModelHost(engine: engine, configuration: configuration, text: text, recorder: recorder,
                              metricsText: { registry.emitToString() }, logger: logger)
         // The host goes last: on shutdown it stops first, then the recorder flushes what it holds.
         let services: [any Service] = (recorder.map { [$0] } ?? []) + [host]

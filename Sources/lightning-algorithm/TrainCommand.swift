@@ -51,6 +51,10 @@ struct TrainCommand: AsyncParsableCommand {
         ServiceSetup.bootstrapLogging(level: options.logLevel)
         let registry = ServiceSetup.bootstrapMetrics()
         let logger = Logger(label: "lightning-algorithm")
+        if options.model ?? Environment.string("LIGHTNING_MODEL") != nil {
+            throw ServeError(code: "unsupported_model",
+                             "train trains the project's GPT only for now; serve an open-weight model with `lightning-algorithm serve --model`")
+        }
         let model = try options.loadModel()
         logger.info("initial model: \(model.origin)", metadata: ["model.version": "\(model.version)"])
         let client = try StoreClient(configuration: StoreClientConfiguration(endpoints: [store], security: try options.storeSecurity()), logger: logger)

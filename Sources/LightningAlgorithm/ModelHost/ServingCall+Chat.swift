@@ -14,10 +14,12 @@ extension ServingCall {
         } catch {
             throw APIError(.badRequest, code: error.code, param: error.param, error.message)
         }
-        var forced = ""
+        var forced = "", stops = try limits.stop(request.stop?.values)
         if let syntax = tools.syntax, let prefix = syntax.forcedPrefix(for: request.toolChoice) {
             forced = prefix
             prompt += text.encode(prefix)
+            // A forced choice asks for a call, not a conversation after it.
+            if let closer = syntax.closer { stops.append(closer) }
         }
         prompt = try limits.prompt(prompt, param: "messages")
         let wantsLogprobs = request.logprobs ?? false
@@ -30,7 +32,7 @@ extension ServingCall {
         let generation = GenerationRequest(
             prompt: prompt, maxTokens: try limits.maxTokens(requestedMax, field: maxField, promptLength: prompt.count),
             sampling: try limits.sampling(temperature: request.temperature, topP: request.topP, topK: request.topK),
-            seed: CallLimits.seed(request.seed), stop: try limits.stop(request.stop?.values), stopTokens: text.stopTokens,
+            seed: CallLimits.seed(request.seed), stop: stops, stopTokens: text.stopTokens,
             n: try limits.choices(request.n), topLogprobs: top)
         self.init(
             kind: .chat, model: request.model, generation: generation, logprobs: wantsLogprobs, topLogprobs: top,

@@ -39,6 +39,14 @@ public enum ToolCallSyntax: String, Sendable, Hashable {
         }
     }
 
+    /// The text that ends one call, where the syntax has one.
+    var closer: String? {
+        switch self {
+        case .hermes: "</tool_call>"
+        case .llama3JSON: nil
+        }
+    }
+
     /// The start of `text` that is surely message content (text before any possible tool call).
     func contentPrefixLength(of text: String) -> Int {
         let bytes = Array(text.utf8), opener = Array(self.opener.utf8)
@@ -80,7 +88,8 @@ public enum ToolCallSyntax: String, Sendable, Hashable {
                 calls.append(call)
                 rest = close.map { after[$0.upperBound...] } ?? ""
             }
-            guard rest.allSatisfy(\.isWhitespace) else { return (text, []) }
+            // Text after the last call is not part of the message (the call ends the turn; its
+            // tokens stay in the recorded response).
             content = String(text[..<first.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
         case .llama3JSON:
             var body = text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -32,10 +32,16 @@ import Testing
         defer { process.terminate(); process.waitUntilExit() }
         let base = "http://127.0.0.1:\(port)/v1"
         let deadline = ContinuousClock.now.advanced(by: .seconds(60))
-        while ContinuousClock.now < deadline {
-            if let (_, response) = try? await URLSession.shared.data(from: URL(string: base + "/models")!),
-               (response as? HTTPURLResponse)?.statusCode == 200 { break }
-            try await Task.sleep(for: .milliseconds(100))
+        var ready = false
+        while !ready, ContinuousClock.now < deadline {
+            if let (_, response) = try? await URLSession.shared.data(from: URL(string: base + "/models")!) {
+                ready = (response as? HTTPURLResponse)?.statusCode == 200
+            }
+            if !ready { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        guard ready else {
+            let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            throw LightningError(.internal, "the model host did not answer /v1/models within 60 s; its log:\n\(log)")
         }
         do {
             try await body(base)

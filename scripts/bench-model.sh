@@ -3,6 +3,7 @@
 # on CPU (Tools/reference/jax_bench.py), both measured in this run beside the machine's cblas_sgemm
 # rate, plus the latency the model host's HTTP layer adds and peak memory. Every measurement runs in a
 # process of its own, REPEAT times; BENCHMARKS.md gets the medians between the bench-model markers.
+# Then scripts/bench-open-model.sh measures SmolLM2 beside llama.cpp (OPEN_MODEL=0 leaves it out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPEAT=${REPEAT:-3}
@@ -117,3 +118,4 @@ open("BENCHMARKS.md", "w").write(text)
 PY
 cat "$section"
 echo "BENCHMARKS.md updated"
+[ "${OPEN_MODEL:-1}" = 0 ] || scripts/bench-open-model.sh

@@ -6,7 +6,7 @@ struct LightningBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lightning-bench",
         abstract: "Benchmarks of Agent Lightning's services (results go to BENCHMARKS.md through the make targets).",
-        subcommands: [StoreBenchmark.self, PingBenchmark.self, ModelBenchmarkCommand.self, RunnerBenchmark.self]
+        subcommands: [StoreBenchmark.self, PingBenchmark.self, ModelBenchmarkCommand.self, OpenModelBenchmark.self, RunnerBenchmark.self]
     )
 
     /// Runs the command, first restarting once with OpenBLAS's fast kernels where it would pick generic ones.

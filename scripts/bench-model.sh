@@ -105,17 +105,5 @@ print(f"| serving process peak memory | {med('http', 'peak_mib'):.0f} MiB |")
 print("<!-- bench-model:end -->")
 PY
 
-[ -f BENCHMARKS.md ] || printf '# Benchmarks\n' >BENCHMARKS.md
-python3 - "$section" <<'PY'
-import re, sys
-section = open(sys.argv[1]).read().strip()
-text = open("BENCHMARKS.md").read()
-if "<!-- bench-model:start -->" in text:
-    text = re.sub(r"<!-- bench-model:start -->.*?<!-- bench-model:end -->", lambda _: section, text, flags=re.S)
-else:
-    text = text.rstrip("\n") + "\n\n## Model\n\n" + section + "\n"
-open("BENCHMARKS.md", "w").write(text)
-PY
-cat "$section"
-echo "BENCHMARKS.md updated"
+scripts/write-benchmarks.py bench-model "Model" "$section"
 [ "${OPEN_MODEL:-1}" = 0 ] || scripts/bench-open-model.sh

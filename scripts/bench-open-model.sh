@@ -84,15 +84,4 @@ print(f"prefills): **{engine:.0f} tok/s**, peak RSS {ours(16, 128, 64, 'peak_mib
 print("<!-- bench-open-model:end -->")
 PY
 
-python3 - "$section" <<'PY'
-import re, sys
-section = open(sys.argv[1]).read().strip()
-text = open("BENCHMARKS.md").read()
-if "<!-- bench-open-model:start -->" in text:
-    text = re.sub(r"<!-- bench-open-model:start -->.*?<!-- bench-open-model:end -->", lambda _: section, text, flags=re.S)
-else:
-    text = text.rstrip("\n") + "\n\n## Open-weight model beside llama.cpp\n\n" + section + "\n"
-open("BENCHMARKS.md", "w").write(text)
-PY
-cat "$section"
-echo "BENCHMARKS.md updated"
+scripts/write-benchmarks.py bench-open-model "Open-weight model beside llama.cpp" "$section"

@@ -41,12 +41,4 @@ section=$(mktemp)
   cat "$rows"
   echo "<!-- bench-runner:end -->"
 } >"$section"
-grep -q "bench-runner:start" BENCHMARKS.md || printf '\n## Runner and OTLP ingest\n\n<!-- bench-runner:start -->\n<!-- bench-runner:end -->\n' >>BENCHMARKS.md
-python3 - "$section" <<'PY'
-import re, sys
-section = open(sys.argv[1]).read().strip()
-text = open("BENCHMARKS.md").read()
-text = re.sub(r"<!-- bench-runner:start -->.*?<!-- bench-runner:end -->", lambda _: section, text, flags=re.S)
-open("BENCHMARKS.md", "w").write(text)
-PY
-echo "BENCHMARKS.md updated"
+scripts/write-benchmarks.py bench-runner "Runner and OTLP ingest" "$section"

@@ -37,12 +37,4 @@ section=$(mktemp)
   cat "$rows"
   echo "<!-- bench-store:end -->"
 } >"$section"
-[ -f BENCHMARKS.md ] || printf '# Benchmarks\n\n## Store\n\n<!-- bench-store:start -->\n<!-- bench-store:end -->\n' >BENCHMARKS.md
-python3 - "$section" <<'PY'
-import re, sys
-section = open(sys.argv[1]).read().strip()
-text = open("BENCHMARKS.md").read()
-text = re.sub(r"<!-- bench-store:start -->.*?<!-- bench-store:end -->", lambda _: section, text, flags=re.S)
-open("BENCHMARKS.md", "w").write(text)
-PY
-echo "BENCHMARKS.md updated"
+scripts/write-benchmarks.py bench-store "Store" "$section"

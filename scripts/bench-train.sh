@@ -50,12 +50,4 @@ section=$(mktemp)
   done
   echo "<!-- bench-train:end -->"
 } >"$section"
-grep -q "bench-train:start" BENCHMARKS.md || printf '\n## Training\n\n<!-- bench-train:start -->\n<!-- bench-train:end -->\n' >>BENCHMARKS.md
-python3 - "$section" <<'PY'
-import re, sys
-section = open(sys.argv[1]).read().strip()
-text = open("BENCHMARKS.md").read()
-text = re.sub(r"<!-- bench-train:start -->.*?<!-- bench-train:end -->", lambda _: section, text, flags=re.S)
-open("BENCHMARKS.md", "w").write(text)
-PY
-echo "BENCHMARKS.md updated"
+scripts/write-benchmarks.py bench-train "Training" "$section"

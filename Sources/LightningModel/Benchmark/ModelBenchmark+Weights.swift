@@ -25,8 +25,8 @@ extension ModelBenchmark {
         threads: Int = ComputeThreads.defaultWorkers
     ) throws -> WeightsDecodeResult {
         let positions = promptLength + newTokens
-        guard sequences >= 1, promptLength >= 1, newTokens >= 1, positions <= weights.contextLength else {
-            throw ModelError(.invalidInput, "prompt \(promptLength) + new \(newTokens) must fit in the context \(weights.contextLength)")
+        guard sequences >= 1, promptLength >= 1, newTokens >= 1, repeats >= 1, positions <= weights.contextLength else {
+            throw ModelError(.invalidInput, "sequences, prompt, new and repeats must be at least 1, and prompt \(promptLength) + new \(newTokens) must fit in the context \(weights.contextLength)")
         }
         let runner = weights.makeRunner(RunnerConfiguration(slots: sequences, maxRows: sequences * promptLength, threads: threads,
                                                             cachePositions: sequences * positions))

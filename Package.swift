@@ -30,6 +30,11 @@ let numericSettings: [SwiftSetting] = swiftSettings + [
     .unsafeFlags(["-Ounchecked"] + (targetCPU.map { ["-target-cpu", $0] } ?? [])),
 ]
 
+/// The same for the C kernels: clang's `-march` takes the LLVM CPU names.
+let numericCSettings: [CSetting] = [
+    .unsafeFlags(["-O3"] + (targetCPU.map { ["-march=\($0)"] } ?? [])),
+]
+
 let package = Package(
     name: "agent-lightning-swift",
     platforms: [.macOS(.v15)],
@@ -121,8 +126,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CQuantKernels",
+            cSettings: numericCSettings
+        ),
+        .target(
             name: "LightningModel",
-            dependencies: ["COpenBLAS", "LightningFormats"],
+            dependencies: ["COpenBLAS", "CQuantKernels", "LightningFormats"],
             swiftSettings: numericSettings
         ),
         .target(
@@ -250,7 +259,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "LightningStore", "LightningClient", "LightningWire", "LightningCore", "LightningAlgorithm", "LightningTasks", "LightningModel",
-                "LightningOpenAI", "LightningRunner",
+                "LightningOpenAI", "LightningRunner", "LightningTokenizer",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -65,17 +65,26 @@ import Testing
         zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
     }
 
+    /// The relative logit error allowed: float rounding for float weights; with quantized weights, steps
+    /// of fewer than 16 rows also quantize the inputs of their products to 16 bits per 32 columns
+    /// (measured up to 1.8e-3 on these random models, whose logits are far more sensitive than a
+    /// trained model's: SmolLM2 keeps the reference's greedy tokens and top-5 ranks).
+    static func tolerance(_ weights: LlamaWeights) -> Float {
+        weights.blocks.contains { $0.qkv.matrices.contains { $0.encoding != .dense } } ? 4e-3 : 1e-4
+    }
+
     @Test("logits of every position equal the numpy reference", arguments: models)
     func logitsMatch(_ name: String) throws {
         let expected = try Self.expected(name)
         let weights = try Self.load(name)
+        let tolerance = Self.tolerance(weights)
         for c in expected.cases {
             let last = try #require(Self.logits(weights, c.tokens, allRows: false).first)
-            #expect(Self.maxError(last, c.lastLogits) < 1e-4, "\(name), \(c.tokens.count) tokens")
+            #expect(Self.maxError(last, c.lastLogits) < tolerance, "\(name), \(c.tokens.count) tokens")
             if let all = c.allLogits {
                 let rows = Self.logits(weights, c.tokens, allRows: true)
                 #expect(rows.count == all.count)
-                for (row, reference) in zip(rows, all) { #expect(Self.maxError(row, reference) < 1e-4, "\(name), every row") }
+                for (row, reference) in zip(rows, all) { #expect(Self.maxError(row, reference) < tolerance, "\(name), every row") }
             }
         }
     }
@@ -96,7 +105,7 @@ import Testing
         #expect(weights.config.rope.pairing == .adjacent)
         for c in expected.cases {
             let last = try #require(Self.logits(weights, c.tokens, allRows: false).first)
-            #expect(Self.maxError(last, c.lastLogits) < 1e-4)
+            #expect(Self.maxError(last, c.lastLogits) < Self.tolerance(weights))
         }
     }
 

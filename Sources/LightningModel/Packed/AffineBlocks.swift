@@ -40,6 +40,18 @@ public enum QuantizedFormat: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// The integer the symmetric formats center their values on (`offset = −bias · scale`), 0 for
+    /// formats with a minimum: products use `u − bias`, small signed integers.
+    var bias: Int {
+        switch self {
+        case .q4_0: 8
+        case .q5_0: 16
+        case .q8_0: 128
+        case .q6_K: 32
+        case .q4_1, .q5_1, .q4_K, .q5_K: 0
+        }
+    }
+
     /// log₂ of the weights that share one (scale, offset) pair.
     var groupShift: Int { self == .q6_K ? 4 : 5 }
 

@@ -1,7 +1,8 @@
+import CQuantKernels
+
 extension PackedMatrix {
     /// Input rows from which quantized products decode tiles of weights to floats and call `sgemm`
-    /// instead of the vector kernels (below it, decoding each weight vector once per four input rows
-    /// is faster than decoding it once into memory).
+    /// instead of the integer kernels.
     static let gemmRows = 16
 
     /// Output rows of one decoded tile: large enough that `sgemm` runs at full speed, small enough that
@@ -10,9 +11,10 @@ extension PackedMatrix {
 
     /// `Y[:, range] = X · W[range]ᵀ` (or `+=` when `accumulate`), on the calling thread: rows of `X` are
     /// `ldx` floats apart, rows of `Y` `ldy`, and `y` points at column 0 of this matrix's output.
+    /// Quantized matrices with fewer than `gemmRows` rows take `inputs`, the rows of `X` quantized.
     func multiply(
         rows range: Range<Int>, input x: UnsafePointer<Float>, ldx: Int, count: Int, output y: UnsafeMutablePointer<Float>,
-        ldy: Int, accumulate: Bool, tile: UnsafeMutablePointer<Float>
+        ldy: Int, accumulate: Bool, tile: UnsafeMutablePointer<Float>, inputs: QuantizedInputs
     ) {
         let beta: Float = accumulate ? 1 : 0
         switch encoding {
@@ -25,33 +27,21 @@ extension PackedMatrix {
                 BLAS.gemm(transB: true, m: count, n: range.count, k: columns, a: x, lda: ldx, b: tile, ldb: columns,
                           beta: beta, c: y + range.lowerBound, ldc: ldy)
             } else {
-                multiplyRows(range, input: x, ldx: ldx, count: count, output: y, ldy: ldy, accumulate: accumulate)
+                precondition(inputs.count == count && inputs.columns == columns, "PackedMatrix: inputs were not quantized for this product")
+                qk_multiply_rows(storage.assumingMemoryBound(to: UInt8.self), scales, offsets, columns, valueBits,
+                                 Int32(groupShift), Int32(bias), range.lowerBound, range.upperBound, inputs.values,
+                                 inputs.steps, inputs.sums, count, y, ldy, accumulate ? 1 : 0)
             }
         }
     }
+}
 
-    /// The vector kernels over output rows `range`: four input rows per decoded weight vector.
-    private func multiplyRows(
-        _ range: Range<Int>, input x: UnsafePointer<Float>, ldx: Int, count: Int, output y: UnsafeMutablePointer<Float>,
-        ldy: Int, accumulate: Bool
-    ) {
-        let raw = UnsafeRawPointer(x)
-        for o in range {
-            var r = 0
-            while r + 4 <= count {
-                let v = dot4(row: o, raw + r * ldx * 4, ldx)
-                for i in 0..<4 {
-                    let out = y + (r + i) * ldy + o
-                    out.pointee = accumulate ? out.pointee + v[i] : v[i]
-                }
-                r += 4
-            }
-            while r < count {
-                let v = dot(row: o, raw + r * ldx * 4)
-                let out = y + r * ldy + o
-                out.pointee = accumulate ? out.pointee + v : v
-                r += 1
-            }
-        }
-    }
+/// Input rows quantized for the integer kernels (`qk_quantize_inputs`): 16-bit values with one step
+/// per 32 columns, and exact float sums of every 16 and every 32 columns. Buffers belong to a `TileScratch`.
+struct QuantizedInputs {
+    var count = 0
+    var columns = 0
+    let values: UnsafeMutablePointer<Int16>
+    let steps: UnsafeMutablePointer<Float>
+    let sums: UnsafeMutablePointer<Float>
 }

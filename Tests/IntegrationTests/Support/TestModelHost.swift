@@ -18,9 +18,18 @@ func withModelHost<T: Sendable>(
     _ body: @Sendable (TestModelHost) async throws -> T
 ) async throws -> T {
     let engine = try GenerationEngine(weights: weights, version: version, configuration: .init(maxSequences: 4, threads: 1))
+    return try await withModelHost(store, engine: engine, text: ByteLevelText(), modelName: modelName, body)
+}
+
+/// A model host serving `engine` with `text` (a real model's tokenizer and template), recording into
+/// `store`, for the duration of `body`; the engine is shut down afterwards.
+func withModelHost<T: Sendable>(
+    _ store: TestStore, engine: GenerationEngine, text: any ModelText, modelName: String,
+    _ body: @Sendable (TestModelHost) async throws -> T
+) async throws -> T {
     let recorder = StoreCallRecorder(store: store.client, logger: testLogger)
     let host = ModelHost(engine: engine, configuration: ModelHostConfiguration(host: "127.0.0.1", port: 0, modelName: modelName),
-                         recorder: recorder, logger: testLogger)
+                         text: text, recorder: recorder, logger: testLogger)
     let group = ServiceGroup(services: [recorder, host], gracefulShutdownSignals: [], logger: testLogger)
     let result = try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }

@@ -53,9 +53,9 @@ rows = [json.loads(line) for line in open(path) if line.startswith("{")]
 def med(values):
     values = list(values)
     return statistics.median(values)
-def rss(tag): return med(r["peak_mib"] for r in rows if r["kind"] == "rss" and r["tag"] == tag)
+def rss(tag): return med(r["peak_mib"] for r in rows if r.get("kind") == "rss" and r["tag"] == tag)
 def ours(sequences, prompt, new, field, kind="open-runner"):
-    return med(r[field] for r in rows if r["kind"] == kind and r["sequences"] == sequences and r["prompt"] == prompt
+    return med(r[field] for r in rows if r.get("kind") == kind and r["sequences"] == sequences and r["prompt"] == prompt
                and r["new"] == new)
 llama_prefill = med(r["avg_ts"] for r in rows if r.get("n_prompt") == 512 and r.get("n_gen") == 0)
 def llama_decode(sequences): return med(r["speed_tg"] for r in rows if r.get("pl") == sequences and r.get("tg") == 64)
@@ -80,7 +80,7 @@ engine = ours(16, 128, 64, "tokens_per_s", kind="open-engine")
 print()
 print(f"16 concurrent requests through the generation engine (prompt 128 each, 64 new, sampled, wall time including the")
 print(f"prefills): **{engine:.0f} tok/s**, peak RSS {ours(16, 128, 64, 'peak_mib', kind='open-engine'):.0f} MiB; load time of the GGUF "
-      f"{med(r['load_s'] for r in rows if r['kind'].startswith('open-')):.2f} s.")
+      f"{med(r['load_s'] for r in rows if r.get('kind', '').startswith('open-')):.2f} s.")
 print("<!-- bench-open-model:end -->")
 PY
 

@@ -35,12 +35,17 @@ import Testing
         return try bytes.withUnsafeBytes { try type.dequantize($0, count: count) }
     }
 
+    /// Random blocks packed, and their reference dequantization.
+    static func packed(_ format: QuantizedFormat, rows: Int, columns: Int, seed: UInt64) throws -> (PackedMatrix, [Float]) {
+        let bytes = blocks(format, rows: rows, columns: columns, seed: seed)
+        let matrix = bytes.withUnsafeBytes { PackedMatrix(rows: rows, columns: columns, format: format, blocks: $0.baseAddress!) }
+        return (matrix, try reference(format, bytes, count: rows * columns))
+    }
+
     @Test("decoded rows equal the reference dequantization bit for bit", arguments: formats)
     func decodesExactly(_ format: QuantizedFormat) throws {
         let rows = 5, columns = 512
-        let bytes = Self.blocks(format, rows: rows, columns: columns, seed: 3)
-        let expected = try Self.reference(format, bytes, count: rows * columns)
-        let matrix = bytes.withUnsafeBytes { PackedMatrix(rows: rows, columns: columns, format: format, blocks: $0.baseAddress!) }
+        let (matrix, expected) = try Self.packed(format, rows: rows, columns: columns, seed: 3)
         var row = [Float](repeating: .nan, count: columns)
         for r in 0..<rows {
             row.withUnsafeMutableBufferPointer { matrix.dequantize(row: r, into: $0.baseAddress!) }
@@ -51,9 +56,7 @@ import Testing
     @Test("integer products of 1 to 7 input rows equal float products within the inputs' 16-bit quantization", arguments: formats)
     func multipliesInIntegers(_ format: QuantizedFormat) throws {
         let rows = 40, columns = 768
-        let bytes = Self.blocks(format, rows: rows, columns: columns, seed: 11)
-        let weights = try Self.reference(format, bytes, count: rows * columns)
-        let matrix = bytes.withUnsafeBytes { PackedMatrix(rows: rows, columns: columns, format: format, blocks: $0.baseAddress!) }
+        let (matrix, weights) = try Self.packed(format, rows: rows, columns: columns, seed: 11)
         let scratch = TileScratch(workers: 1, columns: columns)
         var rng = SeededGenerator(seed: 5)
         for count in 1...7 {

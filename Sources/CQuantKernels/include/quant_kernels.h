@@ -5,10 +5,12 @@
 
 // Products of quantized weight matrices with a few input rows, for the model's decode steps.
 //
-// Weights: each is `scale * u + offset` with an unsigned integer u and one (scale, offset) per group of
+// Weights: each is `scale * v + offset` with a small integer v and one (scale, offset) per group of
 // 16 or 32 consecutive weights of a row. A row of 4-bit values stores each 32-weight group in 16 bytes,
-// byte j holding u_j in its low nibble and u_(j+16) in its high one; a row of 8-bit values stores one
-// byte per weight. Scales and offsets of a row are two arrays of `columns >> group_shift` floats.
+// byte j holding weight j in its low nibble and j + 16 in its high one (v = nibble - bias); a row of
+// 5- to 8-bit values stores v as one signed byte per weight. Scales and offsets of a row are two arrays
+// of `columns >> group_shift` floats; offsets are NULL for the symmetric formats, whose values are
+// centred on their bias.
 //
 // Inputs are quantized first (`qk_quantize_inputs`): per group of 32 columns, x ~ q * step with 16-bit
 // q (an error of at most 2^-16 of the group's largest magnitude), exact float sums kept for the

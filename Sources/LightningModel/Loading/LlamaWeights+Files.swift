@@ -41,7 +41,7 @@ extension LlamaWeights {
             let format = QuantizedFormat(view.type)
             return StoredTensor(name: "\(view.file): \(name)", shape: view.shape,
                                 blocks: format.flatMap { f in view.bytes.baseAddress.map { (f, $0) } },
-                                floats: { try view.floats() })
+                                floats: { try view.floats() }, copied: { view.dropResidentPages() })
         }
     }
 }

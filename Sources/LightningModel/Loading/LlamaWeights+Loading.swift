@@ -83,6 +83,7 @@ private struct TensorLoader {
         guard tensor.count == count else {
             throw ModelError(.invalidTensor, "\(tensor.name) has shape \(tensor.shape), expected \(count) values")
         }
+        defer { tensor.copied() }
         do {
             return try tensor.floats()
         } catch let error as ModelError {
@@ -112,6 +113,7 @@ private struct TensorLoader {
             throw ModelError(.invalidTensor, "\(name) has shape \(tensor.shape), the model's metadata needs [\(rows), \(columns)]")
         }
         if let blocks = tensor.blocks, PackedMatrix.canPack(blocks.format, columns: columns) {
+            defer { tensor.copied() }
             return PackedMatrix(rows: rows, columns: columns, format: blocks.format, blocks: blocks.bytes, rowOrder: rowOrder)
         }
         let values = try reordered(floats(tensor, count: rows * columns), rowOrder.map { order in

@@ -9,13 +9,16 @@ public struct StoredTensor {
     public var blocks: (format: QuantizedFormat, bytes: UnsafeRawPointer)?
     /// All values as floats, row-major (dequantized or converted from F16/BF16).
     public var floats: () throws -> [Float]
+    /// Called once the loader has copied the tensor out (a mapped file drops its pages from memory).
+    public var copied: () -> Void
 
     public init(name: String, shape: [Int], blocks: (format: QuantizedFormat, bytes: UnsafeRawPointer)?,
-                floats: @escaping () throws -> [Float]) {
+                floats: @escaping () throws -> [Float], copied: @escaping () -> Void = {}) {
         self.name = name
         self.shape = shape
         self.blocks = blocks
         self.floats = floats
+        self.copied = copied
     }
 
     public var count: Int { shape.reduce(1, *) }

@@ -108,7 +108,7 @@ enum FormatString {
             body = precision.map { PythonString.make(text.unicodeScalars.prefix($0)) } ?? text
         case ("d", _), ("x", _), ("X", _), ("o", _), ("b", _), (nil, .int), (nil, .bool):
             guard case .int(let integer)? = Operators.number(value) else { throw TemplateError(.type, "Unknown format code '\(type ?? "d")' for object of type '\(value.typeName)'") }
-            if case .bool(let flag) = value, type == nil { return pad(flag ? "True" : "False", fill: fill, align: align ?? "<", width: Int(widthText) ?? 0) }
+            // A bool with a non-empty spec formats as the integer (format(True, "<6") is "1     ").
             negative = integer < 0
             let radix = type == "x" || type == "X" ? 16 : (type == "o" ? 8 : (type == "b" ? 2 : 10))
             body = String(integer.magnitude, radix: radix, uppercase: type == "X")
@@ -135,19 +135,7 @@ enum FormatString {
             let padding = max(0, width - PythonString.length(signText + body))
             return signText + String(repeating: String(fill), count: padding) + body
         }
-        return pad(signText + body, fill: fill, align: alignment, width: width)
-    }
-
-    private static func pad(_ text: String, fill: Unicode.Scalar, align: Character, width: Int) -> String {
-        let length = PythonString.length(text)
-        guard width > length else { return text }
-        let total = width - length
-        let fillText = String(fill)
-        switch align {
-        case "<": return text + String(repeating: fillText, count: total)
-        case "^": return String(repeating: fillText, count: total / 2) + text + String(repeating: fillText, count: total - total / 2)
-        default: return String(repeating: fillText, count: total) + text
-        }
+        return PythonStringMethods.pad(signText + body, width: width, fill: fill, align: alignment)
     }
 }
 

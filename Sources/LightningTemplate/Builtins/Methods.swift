@@ -159,7 +159,7 @@ enum Methods {
                 fill = given.unicodeScalars.first!
             }
             let align: Character = name == "center" ? "^" : (name == "ljust" ? "<" : ">")
-            return .string(PythonStringMethods.pad(text, width: try integer(bound[0], 0), fill: fill, align: align))
+            return .string(PythonStringMethods.pad(text, width: try integer(bound[0], 0), fill: fill, align: align, strCenter: true))
         case "zfill":
             let width = try integer(try arguments.bind(name, ["width"], required: 1)[0], 0)
             guard scalars.count < width else { return .string(text) }

@@ -216,7 +216,10 @@ enum PythonStringMethods {
         }
     }
 
-    static func pad(_ text: String, width: Int, fill: Unicode.Scalar, align: Character) -> String {
+    /// `text` padded to `width` characters with `fill`, aligned as `str.format`'s "<", ">" or "^" say.
+    /// Centred with an odd amount of fill, format puts the extra one on the right; `str.center` (with
+    /// `strCenter`) puts it on the left when the target width is odd too (CPython's rule).
+    static func pad(_ text: String, width: Int, fill: Unicode.Scalar, align: Character, strCenter: Bool = false) -> String {
         let length = PythonString.length(text)
         guard width > length else { return text }
         let total = width - length
@@ -225,8 +228,7 @@ enum PythonStringMethods {
         case "<": return text + String(repeating: fillText, count: total)
         case ">": return String(repeating: fillText, count: total) + text
         default:
-            // Python's str.center puts the extra character on the left when the text length is odd.
-            let left = total / 2 + (total & length & 1)
+            let left = total / 2 + (strCenter ? total & width & 1 : 0)
             return String(repeating: fillText, count: left) + text + String(repeating: fillText, count: total - left)
         }
     }

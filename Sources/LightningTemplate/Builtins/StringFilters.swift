@@ -35,7 +35,7 @@ enum StringFilters {
         case "center":
             let width = try arguments.bind(name, ["width"])[0] ?? .int(80)
             guard case .int(let columns) = width else { throw TemplateError(.type, "integer argument expected") }
-            return .string(PythonStringMethods.pad(text, width: columns, fill: " ", align: "^"))
+            return .string(PythonStringMethods.pad(text, width: columns, fill: " ", align: "^", strCenter: true))
         case "indent":
             let bound = try arguments.bind(name, ["width", "first", "blank"])
             return .string(try indent(text, width: bound[0] ?? .int(4), first: bound[1]?.isTruthy ?? false, blank: bound[2]?.isTruthy ?? false))

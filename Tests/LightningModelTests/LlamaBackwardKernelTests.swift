@@ -48,12 +48,46 @@ import Testing
         }
         let pool = WorkerPool(workers: 2)
         var dx = start, dGain = [Float](repeating: 0.5, count: width)
-        var scratch = [Float](repeating: .nan, count: RMSNormKernel.scratchCount(width: width, workers: rows))
+        var scratch = [Float](repeating: .nan, count: RMSNormKernel.scratchCount(width: width, workers: pool.workerCount))
         RMSNormKernel.backward(pool, dOutput: dy, input: x, gain: gain, dInput: &dx, dGain: &dGain, scratch: &scratch,
                                rows: rows, width: width, epsilon: epsilon)
         let gains = gain.map(Double.init), inputs = x.map(Double.init)
         Self.expectClose(zip(dx, start).map { $0 - $1 }, Self.numericGradient(x) { loss($0, gains) }, "dx")
         Self.expectClose(dGain.map { $0 - 0.5 }, Self.numericGradient(gain) { loss(inputs, $0) }, "dGain")
+    }
+
+    /// Rows split over workers (9 rows on 4 workers: 3 chunks, the 4th worker idle) give what one chunk
+    /// gives; scratch starts as NaN, so a partial sum reduced without being written shows.
+    @Test func rmsNormSplitOverWorkers() {
+        var rng = SeededGenerator(seed: 5)
+        let rows = 9, width = 5_600, epsilon: Float = 1e-6
+        let x = Self.random(rows * width, &rng), gain = Self.random(width, &rng), dy = Self.random(rows * width, &rng)
+        func run(_ pool: WorkerPool, serial: Bool) -> ([Float], [Float]) {
+            var dx = [Float](repeating: 0, count: rows * width), dGain = [Float](repeating: 0, count: width)
+            var scratch = [Float](repeating: .nan, count: RMSNormKernel.scratchCount(width: width, workers: pool.workerCount))
+            // Work below WorkerPool.serialWork runs as one chunk.
+            RMSNormKernel.backward(pool, dOutput: dy, input: x, gain: gain, dInput: &dx, dGain: &dGain, scratch: &scratch,
+                                   rows: serial ? 1 : rows, width: width, epsilon: epsilon)
+            if serial {
+                for r in 1..<rows {
+                    var rowDx = [Float](repeating: 0, count: width)
+                    Array(x[(r * width)...]).withUnsafeBufferPointer { xs in
+                        Array(dy[(r * width)...]).withUnsafeBufferPointer { dys in
+                            RMSNormKernel.backward(pool, dOutput: dys.baseAddress!, input: xs.baseAddress!, gain: gain, dInput: &rowDx,
+                                                   dGain: &dGain, scratch: &scratch, rows: 1, width: width, epsilon: epsilon)
+                        }
+                    }
+                    dx.replaceSubrange((r * width)..<((r + 1) * width), with: rowDx)
+                }
+            }
+            return (dx, dGain)
+        }
+        let pool = WorkerPool(workers: 4)
+        #expect(pool.chunkCount(rows, work: rows * width * 8) == 3)
+        let (splitDx, splitGain) = run(pool, serial: false)
+        let (rowDx, rowGain) = run(WorkerPool(workers: 1), serial: true)
+        #expect(splitDx == rowDx)
+        for i in 0..<width { #expect(abs(splitGain[i] - rowGain[i]) <= 1e-5 * max(1, abs(rowGain[i])), "dGain[\(i)]") }
     }
 
     @Test func swiGLU() {
@@ -103,5 +137,47 @@ import Testing
         var dx = dy
         rotary.rotateBackward(&dx, heads: heads, headSize: headSize, cos: cos, sin: sin)
         Self.expectClose(dx, Self.numericGradient(x, loss), "\(pairing)")
+        // The same against the forward the runner uses: ⟨rotate(x), dy⟩ = ⟨x, rotateBackward(dy)⟩.
+        var rotated = x
+        rotary.rotate(&rotated, heads: heads, headSize: headSize, cos: cos, sin: sin)
+        let forward = zip(rotated, dy).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        let adjoint = zip(x, dx).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        #expect(abs(forward - adjoint) <= 1e-5, "\(pairing): \(forward) vs \(adjoint)")
+    }
+
+    @Test("grouped-query attention: outputs and the qkv gradient", arguments: [(4, 2), (3, 3)])
+    func groupedAttention(_ heads: Int, _ kvHeads: Int) {
+        var rng = SeededGenerator(seed: 4)
+        let sequences = 2, t = 5, hs = 4, ldq = (heads + 2 * kvHeads) * hs, ldo = heads * hs, group = heads / kvHeads
+        let qkv = Self.random(sequences * t * ldq, &rng, scale: 2), dy = Self.random(sequences * t * ldo, &rng)
+        func outputs(_ v: [Double]) -> [Double] {
+            var out = [Double](repeating: 0, count: sequences * t * ldo)
+            for s in 0..<sequences {
+                for h in 0..<heads {
+                    let kv = h / group
+                    func at(_ i: Int, _ column: Int) -> Double { v[(s * t + i) * ldq + column] }
+                    for i in 0..<t {
+                        let scores = (0...i).map { j in (0..<hs).reduce(0.0) { $0 + at(i, h * hs + $1) * at(j, (heads + kv) * hs + $1) } / Double(hs).squareRoot() }
+                        let top = scores.max()!, weights = scores.map { exp($0 - top) }, total = weights.reduce(0, +)
+                        for d in 0..<hs {
+                            out[(s * t + i) * ldo + h * hs + d] = (0...i).reduce(0.0) { $0 + weights[$1] / total * at($1, (heads + kvHeads + kv) * hs + d) }
+                        }
+                    }
+                }
+            }
+            return out
+        }
+        let pool = WorkerPool(workers: 2)
+        var output = [Float](repeating: .nan, count: sequences * t * ldo)
+        var probs = [Float](repeating: 0, count: sequences * heads * t * t)
+        AttentionKernel.forward(pool, qkv: qkv, output: &output, probs: &probs, sequences: sequences, time: t,
+                                heads: heads, kvHeads: kvHeads, headSize: hs)
+        Self.expectClose(output, outputs(qkv.map(Double.init)), "output")
+        var dQKV = [Float](repeating: .nan, count: qkv.count)
+        var scratch = [Float](repeating: 0, count: 2 * t * t)
+        AttentionKernel.backward(pool, dOutput: dy, qkv: qkv, probs: probs, dQKV: &dQKV, scratch: &scratch,
+                                 sequences: sequences, time: t, heads: heads, kvHeads: kvHeads, headSize: hs)
+        let expected = Self.numericGradient(qkv) { v in zip(outputs(v), dy).reduce(0) { $0 + $1.0 * Double($1.1) } }
+        Self.expectClose(dQKV, expected, "dQKV \(heads)/\(kvHeads)")
     }
 }

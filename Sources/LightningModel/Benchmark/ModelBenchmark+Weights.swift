@@ -61,6 +61,10 @@ extension ModelBenchmark {
                     rows += n
                     if rows == stepRows || (s == sequences - 1 && offset == promptLength) {
                         _ = runner.run(weights: weights, chunks: pending, allRows: false)
+                        // Logit rows follow the run's chunks: a prompt's first token comes from its last chunk.
+                        for (index, chunk) in pending.enumerated() where chunk.start + chunk.tokens.count == promptLength {
+                            last[chunk.slot] = argmax(runner.logits + index * vocabulary, count: vocabulary)
+                        }
                         pending.removeAll(keepingCapacity: true)
                         rows = 0
                     }
@@ -70,9 +74,9 @@ extension ModelBenchmark {
             var steps = (0..<sequences).map { DecoderChunk(slot: $0, start: 0, tokens: UnsafeBufferPointer(start: last + $0, count: 1)) }
             start = ContinuousClock.now
             for step in 0..<newTokens {
-                for s in 0..<sequences { last[s] = argmax(runner.logits + s * vocabulary, count: vocabulary) }
                 for s in 0..<sequences { steps[s].start = promptLength + step }
                 _ = runner.run(weights: weights, chunks: steps, allRows: false)
+                for s in 0..<sequences { last[s] = argmax(runner.logits + s * vocabulary, count: vocabulary) }
             }
             let decode = seconds(since: start)
             if round > 0 {

@@ -56,17 +56,27 @@ final class WorkerPool {
             if count > 0 { body(0..<count, 0) }
             return
         }
-        let pieces = chunkCount(count, alignment: alignment)
-        let step = ((count + pieces - 1) / pieces + alignment - 1) / alignment * alignment
+        let (pieces, step) = split(count, alignment: alignment)
         run(pieces) { piece, _ in
             let start = piece * step
-            if start < count { body(start..<min(count, start + step), piece) }
+            body(start..<min(count, start + step), piece)
         }
     }
 
-    /// Number of ranges `chunks` uses for `count` items.
+    /// Number of ranges `chunks` runs for `count` items (every one non-empty, so a caller that keeps
+    /// one partial result per chunk reduces exactly those `chunks` wrote).
     func chunkCount(_ count: Int, alignment: Int = 1, work: Int = .max) -> Int {
-        work < Self.serialWork ? 1 : max(1, min(workerCount, count / max(1, alignment)))
+        guard count > 0 else { return 0 }
+        return work < Self.serialWork ? 1 : split(count, alignment: alignment).pieces
+    }
+
+    /// About one range per worker, each a multiple of `alignment` long (the last may be shorter); rounding
+    /// the length up can leave fewer ranges than workers (9 items, 4 workers: 3 ranges of 3).
+    private func split(_ count: Int, alignment: Int) -> (pieces: Int, step: Int) {
+        guard count > 0 else { return (0, 1) }
+        let wanted = max(1, min(workerCount, count / max(1, alignment)))
+        let step = ((count + wanted - 1) / wanted + alignment - 1) / alignment * alignment
+        return ((count + step - 1) / step, step)
     }
 
     /// One parallel loop. `@unchecked Sendable`: `body` and `count` are immutable; the counters are

@@ -90,7 +90,8 @@ extension TrainingModel {
                                   outFeatures: c, dInput: dSmall, dWeight: grad + w.projWeight,
                                   dBias: grad + w.projBias)
             AttentionKernel.backward(pool, dOutput: dSmall, qkv: a.qkv, probs: a.probs, dQKV: arena.dQKV,
-                                     scratch: arena.dScores, sequences: b, time: t, width: c, heads: heads)
+                                     scratch: arena.dScores, sequences: b, time: t, heads: heads, kvHeads: heads,
+                                     headSize: c / heads)
             LinearKernel.backward(pool, dOutput: arena.dQKV, input: a.ln1, rows: n, inFeatures: c, weight: p + w.qkvWeight,
                                   outFeatures: 3 * c, dInput: dSmall, dWeight: grad + w.qkvWeight,
                                   dBias: grad + w.qkvBias)

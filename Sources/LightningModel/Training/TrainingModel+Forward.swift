@@ -47,7 +47,7 @@ extension TrainingModel {
             LinearKernel.forward(pool, input: a.ln1, rows: n, inFeatures: c, weight: p + w.qkvWeight,
                                  bias: p + w.qkvBias, outFeatures: 3 * c, output: a.qkv)
             AttentionKernel.forward(pool, qkv: a.qkv, output: a.attention, probs: a.probs, sequences: b,
-                                    time: t, width: c, heads: heads)
+                                    time: t, heads: heads, kvHeads: heads, headSize: c / heads)
             LinearKernel.forward(pool, input: a.attention, rows: n, inFeatures: c, weight: p + w.projWeight,
                                  bias: p + w.projBias, outFeatures: c, output: a.residual2, residual: x)
             LayerNormKernel.forward(pool, input: a.residual2, gain: p + w.ln2Gain, bias: p + w.ln2Bias, output: a.ln2,

@@ -30,8 +30,11 @@ import Testing
             // One call, one transaction: the analyzer sees no rows or all of them (an analysis after a part
             // would wait for the table to double again).
             _ = try await store.client.enqueueRollouts((0..<1500).map { _ in submission() })
-            // ANALYZE sets `reltuples`; before any analysis it is -1.
-            try await eventually(timeout: .seconds(10), "rollouts analyzed by the store") {
+            // ANALYZE sets `reltuples`; before any analysis it is -1. The table's file grows before the
+            // insert commits, so an analysis can land mid-insert and count none; the rows then show in
+            // `n_mod_since_analyze` once the backend reports its counters, which takes seconds on a busy
+            // machine (a full `make test` once missed a 10 s limit).
+            try await eventually(timeout: .seconds(30), "rollouts analyzed by the store") {
                 let rows = try await store.database.rows("SELECT reltuples::int8 FROM pg_class WHERE relname = 'rollouts'")
                 return try rows.first?.decode(Int64.self) == 1500
             }

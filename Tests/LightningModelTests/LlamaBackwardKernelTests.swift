@@ -135,9 +135,9 @@ import Testing
             return total
         }
         var dx = dy
-        rotary.rotateBackward(&dx, heads: heads, headSize: headSize, cos: cos, sin: sin)
+        rotary.rotate(&dx, heads: heads, headSize: headSize, cos: cos, sin: sin, inverse: true)
         Self.expectClose(dx, Self.numericGradient(x, loss), "\(pairing)")
-        // The same against the forward the runner uses: ⟨rotate(x), dy⟩ = ⟨x, rotateBackward(dy)⟩.
+        // The same against the forward the runner uses: ⟨rotate(x), dy⟩ = ⟨x, rotate(dy, inverse)⟩.
         var rotated = x
         rotary.rotate(&rotated, heads: heads, headSize: headSize, cos: cos, sin: sin)
         let forward = zip(rotated, dy).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }

@@ -1,5 +1,5 @@
-/// Backward passes of the Llama-family layers that the GPT does not have (RMSNorm, SwiGLU, rotary
-/// embeddings), for training real models. Each accumulates or writes exactly what its comment says;
+/// Backward passes of the Llama-family layers that the GPT does not have (RMSNorm, SwiGLU; rotary
+/// embeddings go back through `RotaryEmbedding.rotate(inverse:)`), for training real models.
 /// `LlamaBackwardKernelTests` checks them against finite differences of a double-precision forward.
 extension RMSNormKernel {
     /// Per-worker scratch floats `backward` needs for the gain's partial sums.
@@ -21,7 +21,7 @@ extension RMSNormKernel {
             partial.update(repeating: 0, count: width)
             for r in range {
                 let x = input + r * width, dy = dOutput + r * width, dx = dInput + r * width
-                let scale = 1 / (VectorMath.dot(x, x, width) / Float(width) + epsilon).squareRoot()
+                let scale = inverseRMS(x, width: width, epsilon: epsilon)
                 // ∂L/∂x_i = r·u_i − r³·x_i·Σ_j(u_j·x_j)/n with u = dy·g
                 var dot: Float = 0
                 for i in 0..<width {
@@ -57,33 +57,6 @@ extension SwiGLUKernel {
                     // silu'(g) = σ(g)·(1 + g·(1 − σ(g)))
                     dg[i] = dh[i] * u[i] * sigmoid * (1 + g[i] * (1 - sigmoid))
                     du[i] = dh[i] * silu
-                }
-            }
-        }
-    }
-}
-
-extension RotaryEmbedding {
-    /// The gradient through `rotate`: a rotation is orthogonal, so the gradient of the rotated heads
-    /// rotated back by the same angles (sines negated) is the gradient of the heads before it.
-    @inline(__always)
-    func rotateBackward(_ dx: UnsafeMutablePointer<Float>, heads: Int, headSize: Int, cos: UnsafePointer<Float>,
-                        sin: UnsafePointer<Float>) {
-        let half = frequencies.count
-        for h in 0..<heads {
-            let v = dx + h * headSize
-            switch config.pairing {
-            case .halfSplit:
-                for i in 0..<half {
-                    let a = v[i], b = v[i + half]
-                    v[i] = a * cos[i] + b * sin[i]
-                    v[i + half] = b * cos[i] - a * sin[i]
-                }
-            case .adjacent:
-                for i in 0..<half {
-                    let a = v[2 * i], b = v[2 * i + 1]
-                    v[2 * i] = a * cos[i] + b * sin[i]
-                    v[2 * i + 1] = b * cos[i] - a * sin[i]
                 }
             }
         }

@@ -10,10 +10,16 @@ enum RMSNormKernel {
         }
     }
 
+    /// `1/√(mean(x²) + ε)` of one row.
+    @inline(__always)
+    static func inverseRMS(_ x: UnsafePointer<Float>, width: Int, epsilon: Float) -> Float {
+        1 / (VectorMath.dot(x, x, width) / Float(width) + epsilon).squareRoot()
+    }
+
     @inline(__always)
     static func row(_ x: UnsafePointer<Float>, gain: UnsafePointer<Float>, output y: UnsafeMutablePointer<Float>,
                     width: Int, epsilon: Float) {
-        let scale = 1 / (VectorMath.dot(x, x, width) / Float(width) + epsilon).squareRoot()
+        let scale = inverseRMS(x, width: width, epsilon: epsilon)
         var i = 0
         let rx = UnsafeRawPointer(x), rg = UnsafeRawPointer(gain), ry = UnsafeMutableRawPointer(y)
         while i + 16 <= width {

@@ -31,24 +31,27 @@ struct RotaryEmbedding {
         }
     }
 
-    /// Rotates `heads` heads of `headSize` floats at `x` (one row) with that row's `cos`/`sin`.
+    /// Rotates `heads` heads of `headSize` floats at `x` (one row) with that row's `cos`/`sin`. With
+    /// `inverse`, rotates by the opposite angles: a rotation is orthogonal, so that is also the backward
+    /// pass, taking the gradient of the rotated heads to the gradient of the heads before it.
     @inline(__always)
-    func rotate(_ x: UnsafeMutablePointer<Float>, heads: Int, headSize: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>) {
-        let half = frequencies.count
+    func rotate(_ x: UnsafeMutablePointer<Float>, heads: Int, headSize: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>,
+                inverse: Bool = false) {
+        let half = frequencies.count, direction: Float = inverse ? -1 : 1
         for h in 0..<heads {
             let v = x + h * headSize
             switch config.pairing {
             case .halfSplit:
                 for i in 0..<half {
-                    let a = v[i], b = v[i + half]
-                    v[i] = a * cos[i] - b * sin[i]
-                    v[i + half] = b * cos[i] + a * sin[i]
+                    let a = v[i], b = v[i + half], s = direction * sin[i]
+                    v[i] = a * cos[i] - b * s
+                    v[i + half] = b * cos[i] + a * s
                 }
             case .adjacent:
                 for i in 0..<half {
-                    let a = v[2 * i], b = v[2 * i + 1]
-                    v[2 * i] = a * cos[i] - b * sin[i]
-                    v[2 * i + 1] = b * cos[i] + a * sin[i]
+                    let a = v[2 * i], b = v[2 * i + 1], s = direction * sin[i]
+                    v[2 * i] = a * cos[i] - b * s
+                    v[2 * i + 1] = b * cos[i] + a * s
                 }
             }
         }

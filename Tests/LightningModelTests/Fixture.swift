@@ -1,25 +1,35 @@
 import Foundation
 import LightningModel
 
+/// What every fixture's metadata names: the batch shape.
+protocol FixtureMeta: Decodable {
+    var batch: Int { get }
+    var time: Int { get }
+}
+
+/// Optimizer settings of a fixture's training steps.
+struct FixtureHyper: Decodable {
+    let lr, beta1, beta2, eps, weightDecay, maxNorm: Float
+}
+
+/// Metadata of the GPT fixtures (`make_fixtures.py`).
+struct GPTFixtureMeta: FixtureMeta {
+    let config: ModelConfig
+    let batch: Int
+    let time: Int
+    let temperature: Float?
+    let hyper: FixtureHyper?
+}
+
+typealias GPTFixture = Fixture<GPTFixtureMeta>
+
 /// A fixture written by `Tools/reference/make_fixtures.py`: magic `LMFIXT01`, a UInt32 length, a JSON
 /// index, then little-endian float32 / int32 arrays.
-struct Fixture {
+struct Fixture<Meta: FixtureMeta> {
     struct Spec: Decodable {
         let dtype: String
         let shape: [Int]
         let offset: Int
-    }
-
-    struct Hyper: Decodable {
-        let lr, beta1, beta2, eps, weightDecay, maxNorm: Float
-    }
-
-    struct Meta: Decodable {
-        let config: ModelConfig
-        let batch: Int
-        let time: Int
-        let temperature: Float?
-        let hyper: Hyper?
     }
 
     private struct Index: Decodable {

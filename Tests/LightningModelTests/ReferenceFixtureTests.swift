@@ -3,11 +3,11 @@ import Testing
 
 /// The Swift model against the independent NumPy reference (`Tools/reference/`).
 @Suite struct ReferenceFixtureTests {
-    let fixture: Fixture
+    let fixture: GPTFixture
     let model: TrainingModel
 
     init() throws {
-        fixture = try Fixture(named: "gpt_gradients")
+        fixture = try GPTFixture(named: "gpt_gradients")
         let weights = try ModelWeights(config: fixture.meta.config, values: fixture.floats("params"))
         model = TrainingModel(weights: weights)
     }
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func threeAdamWStepsMatchReferenceLosses() throws {
-        let fixture = try Fixture(named: "gpt_adamw")
+        let fixture = try GPTFixture(named: "gpt_adamw")
         let hyper = try #require(fixture.meta.hyper)
         let weights = try ModelWeights(config: fixture.meta.config, values: fixture.floats("params"))
         let model = TrainingModel(weights: weights, optimizer: AdamW(

@@ -24,11 +24,15 @@ public struct TokenBatch: Sendable, Hashable {
     func length(_ row: Int) -> Int { lengths?[row] ?? sequenceLength }
 
     func validate(_ config: ModelConfig) throws(ModelError) {
+        try validate(context: config.context, vocabularySize: config.vocabSize)
+    }
+
+    func validate(context: Int, vocabularySize: Int) throws(ModelError) {
         guard batchSize > 0, sequenceLength > 0 else {
             throw ModelError(.invalidInput, "batch size and sequence length must be positive")
         }
-        guard sequenceLength <= config.context else {
-            throw ModelError(.invalidInput, "sequence length \(sequenceLength) exceeds the context \(config.context)")
+        guard sequenceLength <= context else {
+            throw ModelError(.invalidInput, "sequence length \(sequenceLength) exceeds the context \(context)")
         }
         guard tokens.count == positionCount, targets.count == positionCount else {
             throw ModelError(.invalidInput, "tokens and targets need \(positionCount) entries each, got \(tokens.count) and \(targets.count)")
@@ -38,7 +42,7 @@ public struct TokenBatch: Sendable, Hashable {
                 throw ModelError(.invalidInput, "lengths need \(batchSize) values in 0...\(sequenceLength)")
             }
         }
-        let vocab = Int32(config.vocabSize)
+        let vocab = Int32(vocabularySize)
         guard tokens.allSatisfy({ $0 >= 0 && $0 < vocab }), targets.allSatisfy({ $0 >= 0 && $0 < vocab }) else {
             throw ModelError(.invalidInput, "token ids must be in 0..<\(vocab)")
         }

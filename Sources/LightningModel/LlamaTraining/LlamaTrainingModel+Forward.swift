@@ -1,0 +1,119 @@
+extension LlamaTrainingModel {
+    /// Runs the model on `batch` and returns, per position, the log-probability of the target token
+    /// under `log_softmax(logits / temperature)` and the entropy of that distribution. Keeps what one
+    /// following `backward` needs.
+    public func forward(_ batch: TokenBatch, temperature: Float = 1) throws(ModelError) -> ForwardResult {
+        try batch.validate(context: config.context, vocabularySize: config.vocabularySize)
+        guard temperature > 0, temperature.isFinite else {
+            throw ModelError(.invalidInput, "temperature must be positive, got \(temperature)")
+        }
+        let arena = runTrunk(batch)
+        let n = batch.positionCount, t = batch.sequenceLength, v = config.vocabularySize
+        forEachHeadChunk(batch, arena) { rows in
+            pool.chunks(rows.count, work: rows.count * v * 8) { chunk, _ in
+                for r in (rows.lowerBound + chunk.lowerBound)..<(rows.lowerBound + chunk.upperBound) {
+                    guard r % t < batch.length(r / t) else {
+                        arena.logprobs[r] = 0
+                        arena.entropy[r] = 0
+                        continue
+                    }
+                    let row = arena.logits + (r - rows.lowerBound) * v
+                    arena.entropy[r] = SoftmaxKernel.logSoftmax(row, into: row, count: v, temperature: temperature)
+                    arena.logprobs[r] = row[Int(batch.targets[r])]
+                }
+            }
+        }
+        pending = PendingForward(batch: batch, temperature: temperature)
+        return ForwardResult(logprobs: Array(UnsafeBufferPointer(start: arena.logprobs, count: n)),
+                             entropy: Array(UnsafeBufferPointer(start: arena.entropy, count: n)), values: nil)
+    }
+
+    /// Raw logits `[batchSize · sequenceLength, vocabularySize]` of every position (evaluation and
+    /// tests). Discards the activations of an earlier `forward`.
+    public func logits(_ batch: TokenBatch) throws(ModelError) -> [Float] {
+        try batch.validate(context: config.context, vocabularySize: config.vocabularySize)
+        pending = nil
+        let arena = runTrunk(batch)
+        let v = config.vocabularySize
+        var out = [Float](repeating: 0, count: batch.positionCount * v)
+        forEachHeadChunk(batch, arena) { rows in
+            for r in rows { for j in 0..<v { out[r * v + j] = arena.logits[(r - rows.lowerBound) * v + j] } }
+        }
+        return out
+    }
+
+    /// Embeddings, the blocks and the final norm (into `arena.normed`).
+    func runTrunk(_ batch: TokenBatch) -> LlamaActivationArena {
+        let b = batch.batchSize, t = batch.sequenceLength, n = b * t, c = config.width
+        let arena = arena(batch: b, time: t)
+        let p = UnsafePointer(parameters.pointer), x0 = arena.residuals[0]
+        batch.tokens.withUnsafeBufferPointer { tokens in
+            for r in 0..<n { (x0 + r * c).update(from: p + layout.tokenEmbedding + Int(tokens[r]) * c, count: c) }
+        }
+        let positions = (0..<Int32(t)).map { $0 }
+        positions.withUnsafeBufferPointer {
+            rotary.angles(positions: $0.baseAddress!, count: t, cos: arena.cosines, sin: arena.sines)
+        }
+        for l in 0..<config.layers { blockForward(l, batch, arena) }
+        RMSNormKernel.forward(pool, input: arena.residuals[config.layers], gain: p + layout.finalNorm,
+                              output: arena.normed, rows: n, width: c, ld: c, epsilon: config.normEpsilon)
+        return arena
+    }
+
+    /// Block `l` from `residuals[l]` to `residuals[l + 1]`, keeping its activations in its set.
+    func blockForward(_ l: Int, _ batch: TokenBatch, _ arena: LlamaActivationArena) {
+        let cfg = config, c = cfg.width, f = cfg.hiddenWidth, q = cfg.queryWidth
+        let t = batch.sequenceLength, n = batch.positionCount, qkvWidth = q + 2 * cfg.kvWidth
+        let p = UnsafePointer(parameters.pointer), w = layout.blocks[l], a = arena.block(l)
+        let x = arena.residuals[l], next = arena.residuals[l + 1]
+        RMSNormKernel.forward(pool, input: x, gain: p + w.attentionNorm, output: a.attentionIn, rows: n, width: c, ld: c,
+                              epsilon: cfg.normEpsilon)
+        ProjectionKernel.forward(pool, input: a.attentionIn, ldInput: c, rows: n, inFeatures: c, weight: p + w.qkv,
+                                 outFeatures: qkvWidth, output: a.qkv, ldOutput: qkvWidth)
+        addBiasAndRotate(a.qkv, bias: w.qkvBias.map { p + $0 }, rows: n, time: t, arena: arena, inverse: false)
+        AttentionKernel.forward(pool, qkv: a.qkv, output: a.attention, probs: a.probs, sequences: batch.batchSize, time: t,
+                                heads: cfg.heads, kvHeads: cfg.kvHeads, headSize: cfg.headSize)
+        a.residual.update(from: x, count: n * c)
+        ProjectionKernel.forward(pool, input: a.attention, ldInput: q, rows: n, inFeatures: q, weight: p + w.attentionOutput,
+                                 outFeatures: c, output: a.residual, ldOutput: c, accumulate: true)
+        RMSNormKernel.forward(pool, input: a.residual, gain: p + w.mlpNorm, output: a.mlpIn, rows: n, width: c, ld: c,
+                              epsilon: cfg.normEpsilon)
+        ProjectionKernel.forward(pool, input: a.mlpIn, ldInput: c, rows: n, inFeatures: c, weight: p + w.gateUp,
+                                 outFeatures: 2 * f, output: a.gateUp, ldOutput: 2 * f)
+        SwiGLUKernel.forward(pool, input: a.gateUp, ldInput: 2 * f, output: a.hidden, ldOutput: f, rows: n, width: f)
+        next.update(from: a.residual, count: n * c)
+        ProjectionKernel.forward(pool, input: a.hidden, ldInput: f, rows: n, inFeatures: f, weight: p + w.down,
+                                 outFeatures: c, output: next, ldOutput: c, accumulate: true)
+    }
+
+    /// Forward: adds the query/key/value biases, then rotates the query and key heads of every row by
+    /// its position (`row % time`). Backward (`inverse`): rotates gradients back (biases need nothing).
+    func addBiasAndRotate(_ qkv: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, rows: Int, time: Int,
+                          arena: LlamaActivationArena, inverse: Bool) {
+        let cfg = config, width = cfg.queryWidth + 2 * cfg.kvWidth, half = cfg.rope.dimensions / 2
+        let rotary = rotary, cosines = arena.cosines, sines = arena.sines
+        pool.chunks(rows, work: rows * width * 4) { range, _ in
+            for r in range {
+                let row = qkv + r * width, angle = (r % time) * half
+                if let bias { for i in 0..<width { row[i] += bias[i] } }
+                rotary.rotate(row, heads: cfg.heads, headSize: cfg.headSize, cos: cosines + angle, sin: sines + angle,
+                              inverse: inverse)
+                rotary.rotate(row + cfg.queryWidth, heads: cfg.kvHeads, headSize: cfg.headSize, cos: cosines + angle,
+                              sin: sines + angle, inverse: inverse)
+            }
+        }
+    }
+
+    /// Calls `body` once per run of at most `arena.headRows` rows, with those rows' logits
+    /// (`normed · outputᵀ`) in `arena.logits`.
+    func forEachHeadChunk(_ batch: TokenBatch, _ arena: LlamaActivationArena, _ body: (Range<Int>) -> Void) {
+        let n = batch.positionCount, c = config.width, v = config.vocabularySize
+        let output = UnsafePointer(parameters.pointer) + layout.output
+        for start in stride(from: 0, to: n, by: arena.headRows) {
+            let rows = start..<min(n, start + arena.headRows)
+            ProjectionKernel.forward(pool, input: arena.normed + start * c, ldInput: c, rows: rows.count, inFeatures: c,
+                                     weight: output, outFeatures: v, output: arena.logits, ldOutput: v)
+            body(rows)
+        }
+    }
+}

@@ -1,0 +1,184 @@
+/// A Llama-family model being trained in full: every weight as a float in one buffer (layout
+/// `LlamaParameterLayout`), with gradients and AdamW moments beside it, forward and backward passes
+/// over `TokenBatch`es (the same contract as the GPT's `TrainingModel`) and activation checkpointing.
+///
+/// Built from `LlamaWeights` (quantized matrices are dequantized once) and turned back into
+/// `LlamaWeights` for serving by `snapshot()`. Not thread-safe, like `TrainingModel`: run it on one
+/// dedicated thread.
+public final class LlamaTrainingModel {
+    public let config: LlamaConfig
+    public let layout: LlamaParameterLayout
+    public var optimizer: AdamW
+    /// A caller-managed model version, saved in checkpoints.
+    public var version: Int
+    /// Whether backward recomputes each block's activations from its input instead of keeping them all.
+    public let checkpointActivations: Bool
+
+    let parameters: FloatBuffer
+    let gradients: FloatBuffer
+    let firstMoment: FloatBuffer
+    let secondMoment: FloatBuffer
+    public internal(set) var optimizerStep: Int = 0
+    let ropeFactors: [Float]?
+    let rotary: RotaryEmbedding
+    let pool: WorkerPool
+    var arena: LlamaActivationArena?
+    var pending: PendingForward?
+
+    struct PendingForward {
+        let batch: TokenBatch
+        let temperature: Float
+    }
+
+    /// Starts from `weights` (dequantized) with fresh optimizer state.
+    public convenience init(
+        weights: LlamaWeights, optimizer: AdamW = AdamW(), version: Int = 0,
+        threads: Int = ComputeThreads.defaultWorkers, checkpointActivations: Bool = true
+    ) {
+        let layout = LlamaParameterLayout(weights.config)
+        let values = FloatBuffer(count: layout.count)
+        weights.write(into: values.pointer, layout: layout)
+        self.init(config: weights.config, parameters: values, ropeFactors: weights.ropeFactors, optimizer: optimizer,
+                  version: version, threads: threads, checkpointActivations: checkpointActivations)
+    }
+
+    /// Random weights repeatable from `seed` (normal with standard deviation `deviation`, norm gains
+    /// near 1), for tests and benchmarks of shapes no file provides.
+    public convenience init(
+        config: LlamaConfig, seed: UInt64, deviation: Double = 0.02, optimizer: AdamW = AdamW(),
+        threads: Int = ComputeThreads.defaultWorkers, checkpointActivations: Bool = true
+    ) throws(ModelError) {
+        try config.validate()
+        let layout = LlamaParameterLayout(config)
+        let values = FloatBuffer(count: layout.count)
+        var rng = SeededGenerator(seed: seed)
+        for tensor in layout.tensors {
+            let isNorm = tensor.shape.count == 1 && !tensor.name.hasSuffix(".bias")
+            for i in tensor.offset..<(tensor.offset + tensor.count) {
+                values.pointer[i] = Float((isNorm ? 1 : 0) + deviation * rng.nextNormal())
+            }
+        }
+        self.init(config: config, parameters: values, ropeFactors: nil, optimizer: optimizer, version: 0,
+                  threads: threads, checkpointActivations: checkpointActivations)
+    }
+
+    init(config: LlamaConfig, parameters: FloatBuffer, ropeFactors: [Float]?, optimizer: AdamW, version: Int,
+         threads: Int, checkpointActivations: Bool) {
+        self.config = config
+        layout = LlamaParameterLayout(config)
+        self.parameters = parameters
+        self.ropeFactors = ropeFactors
+        self.optimizer = optimizer
+        self.version = version
+        self.checkpointActivations = checkpointActivations
+        rotary = RotaryEmbedding(config: config.rope, factors: ropeFactors)
+        pool = WorkerPool(workers: threads)
+        gradients = FloatBuffer(count: layout.count)
+        firstMoment = FloatBuffer(count: layout.count)
+        secondMoment = FloatBuffer(count: layout.count)
+    }
+
+    /// The current weights, ready to serve (dense float matrices).
+    public func snapshot() throws(ModelError) -> LlamaWeights {
+        let p = UnsafePointer(parameters.pointer), c = config
+        func matrix(_ offset: Int, _ rows: Int, _ columns: Int) -> PackedMatrix {
+            PackedMatrix(rows: rows, columns: columns, values: UnsafeBufferPointer(start: p + offset, count: rows * columns))
+        }
+        func floats(_ offset: Int, _ count: Int) -> FloatBuffer {
+            FloatBuffer(copying: UnsafeBufferPointer(start: p + offset, count: count))
+        }
+        let qkvRows = c.queryWidth + 2 * c.kvWidth
+        let blocks = layout.blocks.map { b in
+            LlamaWeights.Block(
+                attentionNorm: floats(b.attentionNorm, c.width), qkv: MatrixGroup([matrix(b.qkv, qkvRows, c.width)]),
+                qkvBias: b.qkvBias.map { floats($0, qkvRows) },
+                attentionOutput: MatrixGroup([matrix(b.attentionOutput, c.width, c.queryWidth)]),
+                mlpNorm: floats(b.mlpNorm, c.width), gateUp: MatrixGroup([matrix(b.gateUp, 2 * c.hiddenWidth, c.width)]),
+                down: MatrixGroup([matrix(b.down, c.width, c.hiddenWidth)]))
+        }
+        return try LlamaWeights(
+            config: c, tokenEmbedding: matrix(layout.tokenEmbedding, c.vocabularySize, c.width), blocks: blocks,
+            finalNorm: floats(layout.finalNorm, c.width),
+            output: c.tiedEmbeddings ? nil : matrix(layout.output, c.vocabularySize, c.width), ropeFactors: ropeFactors)
+    }
+
+    /// A copy of the parameters in layout order.
+    public var parameterValues: [Float] { parameters.array }
+
+    /// A copy of the accumulated gradients in layout order.
+    public var gradientValues: [Float] { gradients.array }
+
+    public func zeroGradients() { gradients.zero() }
+
+    /// Overwrites one parameter (finite-difference tests). Invalidates a pending backward.
+    public func setParameter(at index: Int, to value: Float) throws(ModelError) {
+        guard index >= 0 && index < layout.count else {
+            throw ModelError(.invalidInput, "parameter index \(index) is outside 0..<\(layout.count)")
+        }
+        parameters.pointer[index] = value
+        pending = nil
+    }
+
+    /// The global L2 norm of the gradients before clipping; clips them to `maxNorm` (when positive).
+    @discardableResult
+    public func clipGradients(maxNorm: Float) -> Float {
+        AdamW.clip(pool, gradients.pointer, count: layout.count, maxNorm: maxNorm)
+    }
+
+    /// One AdamW update from the accumulated gradients.
+    public func step(learningRate: Float) {
+        optimizerStep += 1
+        let spans = layout.tensors.map { AdamW.Span(range: $0.offset..<($0.offset + $0.count), decays: $0.decays) }
+        optimizer.update(pool, parameters: parameters.pointer, gradients: gradients.pointer,
+                         firstMoment: firstMoment.pointer, secondMoment: secondMoment.pointer, spans: spans,
+                         learningRate: learningRate, step: optimizerStep)
+        pending = nil
+    }
+
+    func arena(batch: Int, time: Int) -> LlamaActivationArena {
+        if let arena, arena.fits(batch: batch, time: time) { return arena }
+        let capacity = max(batch * time, arena?.capacity ?? 0), maxTime = max(time, arena?.maxTime ?? 0)
+        arena = nil  // release the old arena before allocating the larger one
+        let grown = LlamaActivationArena(config: config, capacity: capacity, maxTime: maxTime, workers: pool.workerCount,
+                                         checkpointed: checkpointActivations)
+        arena = grown
+        return grown
+    }
+
+    /// Allocates the activation arena for batches up to `batch × time` now rather than on first use.
+    public func reserve(batch: Int, time: Int) {
+        _ = arena(batch: batch, time: min(time, config.context))
+    }
+}
+
+extension LlamaWeights {
+    /// Writes every weight as floats at its place in `layout` (the runner's row order: Hugging Face's).
+    func write(into p: UnsafeMutablePointer<Float>, layout: LlamaParameterLayout) {
+        tokenEmbedding.dequantize(into: p + layout.tokenEmbedding)
+        for (block, offsets) in zip(blocks, layout.blocks) {
+            (p + offsets.attentionNorm).update(from: block.attentionNorm.pointer, count: config.width)
+            block.qkv.dequantize(into: p + offsets.qkv)
+            if let bias = block.qkvBias, let offset = offsets.qkvBias { (p + offset).update(from: bias.pointer, count: bias.count) }
+            block.attentionOutput.dequantize(into: p + offsets.attentionOutput)
+            (p + offsets.mlpNorm).update(from: block.mlpNorm.pointer, count: config.width)
+            block.gateUp.dequantize(into: p + offsets.gateUp)
+            block.down.dequantize(into: p + offsets.down)
+        }
+        (p + layout.finalNorm).update(from: finalNorm.pointer, count: config.width)
+        if !config.tiedEmbeddings { output.dequantize(into: p + layout.output) }
+    }
+}
+
+extension PackedMatrix {
+    /// Writes all rows as floats (`rows × columns`).
+    func dequantize(into output: UnsafeMutablePointer<Float>) {
+        for row in 0..<rows { dequantize(row: row, into: output + row * columns) }
+    }
+}
+
+extension MatrixGroup {
+    /// Writes the rows of every matrix in order (`rows × columns` floats).
+    func dequantize(into output: UnsafeMutablePointer<Float>) {
+        for (matrix, offset) in zip(matrices, offsets) { matrix.dequantize(into: output + offset * columns) }
+    }
+}

@@ -14,10 +14,10 @@ struct OpenModelBenchmark: AsyncParsableCommand {
         abstract: "Measure an open-weight model's prefill and decode throughput (one JSON line).")
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case runner, engine
+        case runner, engine, train
     }
 
-    @Argument(help: "runner or engine")
+    @Argument(help: "runner, engine or train (full fine-tuning steps on --sequences × --prompt random tokens)")
     var kind: Kind
 
     @Option(help: "A .gguf file or a Hugging Face model folder")
@@ -34,6 +34,9 @@ struct OpenModelBenchmark: AsyncParsableCommand {
 
     @Option(help: "runner: timed rounds after one warm-up")
     var repeats = 3
+
+    @Flag(inversion: .prefixedNo, help: "train: recompute each block's activations in backward")
+    var checkpoint = true
 
     @Option(help: "Compute threads")
     var threads = ComputeThreads.defaultWorkers
@@ -69,6 +72,12 @@ struct OpenModelBenchmark: AsyncParsableCommand {
             line["completion_tokens"] = tokens
             line["wall_s"] = wall
             line["tokens_per_s"] = Double(tokens) / wall
+        case .train:
+            let model = LlamaTrainingModel(weights: loaded.weights, threads: threads, checkpointActivations: checkpoint)
+            let seconds = try ModelBenchmark.stepSeconds(model, batchSize: sequences, sequenceLength: prompt, steps: repeats)
+            line["checkpoint"] = checkpoint
+            line["step_s"] = seconds
+            line["tokens_per_s"] = Double(sequences * prompt) / seconds
         }
         line["peak_mib"] = ProcessStats.peakMemoryMiB(getpid())
         let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])

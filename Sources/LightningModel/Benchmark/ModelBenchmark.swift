@@ -40,24 +40,33 @@ public enum ModelBenchmark {
         threads: Int = ComputeThreads.defaultWorkers
     ) throws -> TrainingResult {
         let model = try TrainingModel(config: config, seed: 1, threads: threads)
+        let seconds = try stepSeconds(model, batchSize: batchSize, sequenceLength: sequenceLength, steps: steps,
+                                      warmup: warmup)
+        return TrainingResult(config: config, batchSize: batchSize, sequenceLength: sequenceLength, secondsPerStep: seconds)
+    }
+
+    /// Median seconds of one full training step of `model` (forward, backward, clipping, AdamW) on
+    /// `batchSize × sequenceLength` random tokens, after `warmup` untimed steps.
+    public static func stepSeconds(
+        _ model: some TrainableModel, batchSize: Int, sequenceLength: Int, steps: Int, warmup: Int = 1
+    ) throws -> Double {
         var rng = SeededGenerator(seed: 7)
-        let n = batchSize * sequenceLength
-        let tokens = (0..<n).map { _ in Int32(rng.next() % UInt64(config.vocabSize)) }
-        let targets = (0..<n).map { _ in Int32(rng.next() % UInt64(config.vocabSize)) }
+        let n = batchSize * sequenceLength, vocabulary = UInt64(model.vocabularySize)
+        let tokens = (0..<n).map { _ in Int32(rng.next() % vocabulary) }
+        let targets = (0..<n).map { _ in Int32(rng.next() % vocabulary) }
         let batch = TokenBatch(tokens: tokens, targets: targets, batchSize: batchSize, sequenceLength: sequenceLength)
         let gradients = OutputGradients(dLogprob: [Float](repeating: -1 / Float(n), count: n))
         var times: [Double] = []
         for i in 0..<(warmup + steps) {
             let start = ContinuousClock.now
-            _ = try model.forward(batch)
+            _ = try model.forward(batch, temperature: 1)
             model.zeroGradients()
             try model.backward(gradients)
             model.clipGradients(maxNorm: 1)
             model.step(learningRate: 1e-4)
             if i >= warmup { times.append(seconds(since: start)) }
         }
-        return TrainingResult(config: config, batchSize: batchSize, sequenceLength: sequenceLength,
-                              secondsPerStep: median(times))
+        return median(times)
     }
 
     public static func seconds(since start: ContinuousClock.Instant) -> Double {

@@ -35,6 +35,9 @@ struct OpenModelBenchmark: AsyncParsableCommand {
     @Option(help: "runner: timed rounds after one warm-up")
     var repeats = 3
 
+    @Option(help: "train: LoRA rank on every linear layer (0: full fine-tuning)")
+    var loraRank = 0
+
     @Flag(inversion: .prefixedNo, help: "train: recompute each block's activations in backward")
     var checkpoint = true
 
@@ -73,7 +76,10 @@ struct OpenModelBenchmark: AsyncParsableCommand {
             line["wall_s"] = wall
             line["tokens_per_s"] = Double(tokens) / wall
         case .train:
-            let model = LlamaTrainingModel(weights: loaded.weights, threads: threads, checkpointActivations: checkpoint)
+            let lora = loraRank > 0 ? LoRAConfiguration(rank: loraRank, alpha: Double(2 * loraRank)) : nil
+            let model = try LlamaTrainingModel(weights: loaded.weights, lora: lora, threads: threads,
+                                               checkpointActivations: checkpoint)
+            line["lora_rank"] = loraRank
             let seconds = try ModelBenchmark.stepSeconds(model, batchSize: sequences, sequenceLength: prompt, steps: repeats)
             line["checkpoint"] = checkpoint
             line["step_s"] = seconds

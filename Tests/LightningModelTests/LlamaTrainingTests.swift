@@ -31,13 +31,14 @@ import Testing
         }
     }
 
-    static func model(_ fixture: Fixture<Meta>, checkpointed: Bool = true, threads: Int = 2) -> LlamaTrainingModel {
+    static func model(_ fixture: Fixture<Meta>, lora: LoRAConfiguration? = nil, checkpointed: Bool = true,
+                      threads: Int = 2) throws -> LlamaTrainingModel {
         let config = fixture.meta.config, h = fixture.meta.hyper
         let values = fixture.floats("params")
-        return LlamaTrainingModel(
+        return try LlamaTrainingModel(
             config: config, parameters: values.withUnsafeBufferPointer { FloatBuffer(copying: $0) }, ropeFactors: nil,
-            optimizer: AdamW(beta1: h.beta1, beta2: h.beta2, epsilon: h.eps, weightDecay: h.weightDecay), version: 0,
-            threads: threads, checkpointActivations: checkpointed)
+            lora: lora, seed: 4, optimizer: AdamW(beta1: h.beta1, beta2: h.beta2, epsilon: h.eps, weightDecay: h.weightDecay),
+            version: 0, threads: threads, checkpointActivations: checkpointed)
     }
 
     /// `Σ dl·logprob + de·entropy`, the loss the fixtures differentiate.
@@ -53,7 +54,7 @@ import Testing
           arguments: jaxFixtures)
     func trainingStepsMatchJAX(_ name: String) throws {
         let fixture = try Fixture<Meta>(named: name)
-        let model = Self.model(fixture)
+        let model = try Self.model(fixture)
         let batch = fixture.batch, temperature = fixture.meta.temperature, hyper = fixture.meta.hyper
         let dl = fixture.floats("d_logprob"), de = fixture.floats("d_entropy")
         for step in 1...2 {
@@ -132,7 +133,7 @@ import Testing
         let fixture = try Fixture<Meta>(named: "llama_train_gqa_bias_untied")
         var gradients: [[Float]] = []
         for checkpointed in [true, false] {
-            let model = Self.model(fixture, checkpointed: checkpointed)
+            let model = try Self.model(fixture, checkpointed: checkpointed)
             _ = try model.forward(fixture.batch, temperature: 1)
             try model.backward(OutputGradients(dLogprob: fixture.floats("d_logprob"), dEntropy: fixture.floats("d_entropy")))
             gradients.append(model.gradientValues)
@@ -144,7 +145,7 @@ import Testing
     func trainingLogitsMatchInferenceReference(_ name: String) throws {
         let expected = try LlamaReferenceTests.expected(name)
         let weights = try LlamaReferenceTests.load(name)
-        let model = LlamaTrainingModel(weights: weights, threads: 2)
+        let model = try LlamaTrainingModel(weights: weights, threads: 2)
         let v = weights.config.vocabularySize
         for testCase in expected.cases {
             let tokens = testCase.tokens
@@ -158,7 +159,7 @@ import Testing
 
     @Test func snapshotServesTheTrainedWeights() throws {
         let fixture = try Fixture<Meta>(named: "llama_train_gqa_bias_untied")
-        let model = Self.model(fixture)
+        let model = try Self.model(fixture)
         _ = try model.forward(fixture.batch, temperature: 1)
         try model.backward(OutputGradients(dLogprob: fixture.floats("d_logprob")))
         model.step(learningRate: 0.05)

@@ -6,12 +6,13 @@ extension RMSNormKernel {
     static func scratchCount(width: Int, workers: Int) -> Int { workers * width }
 
     /// For `y = x · r · g` with `r = 1/√(mean(x²) + ε)`: accumulates `dInput += ∂L/∂x` and
-    /// `dGain += Σ_rows dy · x · r` from `dOutput`. Rows are `width` floats, contiguous. `scratch` holds
+    /// `dGain += Σ_rows dy · x · r` (unless `dGain` is nil: a frozen gain) from `dOutput`. Rows are
+    /// `width` floats, contiguous. `scratch` holds
     /// `scratchCount(width:workers:)` floats; the gain's partial sums are reduced in chunk order
     /// (repeatable for a given worker count).
     static func backward(
         _ pool: WorkerPool, dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, gain: UnsafePointer<Float>,
-        dInput: UnsafeMutablePointer<Float>, dGain: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+        dInput: UnsafeMutablePointer<Float>, dGain: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>,
         rows: Int, width: Int, epsilon: Float
     ) {
         let work = rows * width * 8
@@ -32,6 +33,7 @@ extension RMSNormKernel {
                 for i in 0..<width { dx[i] += scale * dy[i] * gain[i] - correction * x[i] }
             }
         }
+        guard let dGain else { return }
         for chunk in 0..<chunks {
             let partial = scratch + chunk * width
             for i in 0..<width { dGain[i] += partial[i] }

@@ -9,6 +9,8 @@ final class LlamaActivationArena {
     /// One block's activations.
     struct Block {
         let attentionIn, qkv, probs, attention, residual, mlpIn, gateUp, hidden: UnsafeMutablePointer<Float>
+        /// The adapters' `u = x·Aᵀ` (`[rows, rank]` per adapted target, in target order).
+        let loraHidden: UnsafeMutablePointer<Float>
     }
 
     let capacity: Int
@@ -22,8 +24,10 @@ final class LlamaActivationArena {
     let normed, logits, logprobs, entropy, cosines, sines: UnsafeMutablePointer<Float>
     // Backward scratch.
     let dResidual, dNormed, dAttention, dQKV, dGateUp, dHidden, dScores, normScratch: UnsafeMutablePointer<Float>
+    /// LoRA backward scratch: `dU`, and an adapter's dropped-out input.
+    let dLoraHidden, dropped: UnsafeMutablePointer<Float>
 
-    init(config: LlamaConfig, capacity n: Int, maxTime t: Int, workers: Int, checkpointed: Bool) {
+    init(config: LlamaConfig, lora: LoRAConfiguration?, capacity n: Int, maxTime t: Int, workers: Int, checkpointed: Bool) {
         capacity = n
         maxTime = t
         self.checkpointed = checkpointed
@@ -35,12 +39,14 @@ final class LlamaActivationArena {
         let setCount = checkpointed ? 1 : config.layers
         var sizes = Array(repeating: n * c, count: config.layers + 1)
         for _ in 0..<setCount {
-            sizes += [n * c, n * qkvWidth, sequences * config.heads * t * t, n * q, n * c, n * c, n * 2 * f, n * f]
+            sizes += [n * c, n * qkvWidth, sequences * config.heads * t * t, n * q, n * c, n * c, n * 2 * f, n * f,
+                      n * (lora.map { $0.rank * $0.targets.count } ?? 0)]
         }
         let half = config.rope.dimensions / 2
         sizes += [n * c, headRows * v, n, n, t * half, t * half]
         sizes += [n * c, n * c, n * q, n * qkvWidth, n * 2 * f, n * f, workers * t * t,
-                  RMSNormKernel.scratchCount(width: c, workers: workers)]
+                  RMSNormKernel.scratchCount(width: c, workers: workers), n * (lora?.rank ?? 0),
+                  (lora?.dropout ?? 0) > 0 ? n * max(c, f, q) : 0]
         let rounded = sizes.map { ($0 + 15) / 16 * 16 }  // every slice on a 64-byte boundary
         buffer = FloatBuffer(count: rounded.reduce(0, +))
         var cursor = buffer.pointer
@@ -54,11 +60,11 @@ final class LlamaActivationArena {
         residuals = (0...config.layers).map { _ in take() }
         sets = (0..<setCount).map { _ in
             Block(attentionIn: take(), qkv: take(), probs: take(), attention: take(), residual: take(), mlpIn: take(),
-                  gateUp: take(), hidden: take())
+                  gateUp: take(), hidden: take(), loraHidden: take())
         }
         normed = take(); logits = take(); logprobs = take(); entropy = take(); cosines = take(); sines = take()
         dResidual = take(); dNormed = take(); dAttention = take(); dQKV = take(); dGateUp = take(); dHidden = take()
-        dScores = take(); normScratch = take()
+        dScores = take(); normScratch = take(); dLoraHidden = take(); dropped = take()
     }
 
     /// The activation set of block `layer`.

@@ -15,8 +15,8 @@ extension LlamaTrainingModel {
         backwardHead(batch, gradients, temperature: pending.temperature, arena: arena)
         for l in (0..<config.layers).reversed() {
             // The last block's activations are still in the set; the others are recomputed from their input.
-            if arena.checkpointed && l != config.layers - 1 { blockForward(l, batch, arena) }
-            blockBackward(l, batch, arena)
+            if arena.checkpointed && l != config.layers - 1 { blockForward(l, batch, arena, dropoutSeed: pending.dropoutSeed) }
+            blockBackward(l, batch, arena, dropoutSeed: pending.dropoutSeed)
         }
         embeddingBackward(batch, arena)
     }
@@ -24,7 +24,7 @@ extension LlamaTrainingModel {
     /// The head, chunk by chunk (logits recomputed), then the final norm: into `arena.dResidual`.
     private func backwardHead(_ batch: TokenBatch, _ g: OutputGradients, temperature: Float, arena: LlamaActivationArena) {
         let t = batch.sequenceLength, n = batch.positionCount, v = config.vocabularySize, c = config.width
-        let p = UnsafePointer(parameters.pointer), grad = self.gradients.pointer
+        let p = UnsafePointer(parameters.pointer), grad = baseGradients
         forEachHeadChunk(batch, arena) { rows in
             pool.chunks(rows.count, work: rows.count * v * 12) { chunk, _ in
                 for r in (rows.lowerBound + chunk.lowerBound)..<(rows.lowerBound + chunk.upperBound) {
@@ -44,62 +44,71 @@ extension LlamaTrainingModel {
             ProjectionKernel.inputGradient(pool, dOutput: arena.logits, ldOutput: v, rows: rows.count, inFeatures: c,
                                            weight: p + layout.output, outFeatures: v,
                                            dInput: arena.dNormed + rows.lowerBound * c, ldInput: c)
-            ProjectionKernel.weightGradient(pool, dOutput: arena.logits, ldOutput: v, input: normed, ldInput: c,
-                                            rows: rows.count, inFeatures: c, outFeatures: v, dWeight: grad + layout.output)
+            if let grad {
+                ProjectionKernel.weightGradient(pool, dOutput: arena.logits, ldOutput: v, input: normed, ldInput: c,
+                                                rows: rows.count, inFeatures: c, outFeatures: v, dWeight: grad + layout.output)
+            }
         }
         arena.dResidual.update(repeating: 0, count: n * c)
         RMSNormKernel.backward(pool, dOutput: arena.dNormed, input: arena.residuals[config.layers], gain: p + layout.finalNorm,
-                               dInput: arena.dResidual, dGain: grad + layout.finalNorm, scratch: arena.normScratch,
+                               dInput: arena.dResidual, dGain: grad.map { $0 + layout.finalNorm }, scratch: arena.normScratch,
                                rows: n, width: c, epsilon: config.normEpsilon)
     }
 
     /// Block `l`: `arena.dResidual` goes from the gradient of the block's output to that of its input.
-    private func blockBackward(_ l: Int, _ batch: TokenBatch, _ arena: LlamaActivationArena) {
+    private func blockBackward(_ l: Int, _ batch: TokenBatch, _ arena: LlamaActivationArena, dropoutSeed: UInt64) {
         let cfg = config, c = cfg.width, f = cfg.hiddenWidth, q = cfg.queryWidth, qkvWidth = q + 2 * cfg.kvWidth
         let t = batch.sequenceLength, n = batch.positionCount
-        let p = UnsafePointer(parameters.pointer), grad = gradients.pointer, w = layout.blocks[l], a = arena.block(l)
+        let p = UnsafePointer(parameters.pointer), grad = baseGradients, w = layout.blocks[l], a = arena.block(l)
         let dx = arena.dResidual, eps = cfg.normEpsilon
+        /// Backward of one (possibly fused, possibly adapted) projection: weight gradient when the base
+        /// trains, then `dInput = dY·W` plus the adapters' share.
+        func projection(
+            _ targets: [LoRAConfiguration.Target], dOutput: UnsafePointer<Float>, outFeatures: Int,
+            input: UnsafePointer<Float>, inFeatures: Int, weight: Int, dInput: UnsafeMutablePointer<Float>
+        ) {
+            if let grad {
+                ProjectionKernel.weightGradient(pool, dOutput: dOutput, ldOutput: outFeatures, input: input, ldInput: inFeatures,
+                                                rows: n, inFeatures: inFeatures, outFeatures: outFeatures, dWeight: grad + weight)
+            }
+            ProjectionKernel.inputGradient(pool, dOutput: dOutput, ldOutput: outFeatures, rows: n, inFeatures: inFeatures,
+                                           weight: p + weight, outFeatures: outFeatures, dInput: dInput, ldInput: inFeatures)
+            adaptersBackward(l, targets, dOutput: dOutput, ldOutput: outFeatures, input: input, ldInput: inFeatures,
+                             dInput: dInput, rows: n, arena: arena, seed: dropoutSeed)
+        }
         // MLP: x_out = residual + down(swiglu(gateUp(norm(residual))))
-        ProjectionKernel.weightGradient(pool, dOutput: dx, ldOutput: c, input: a.hidden, ldInput: f, rows: n, inFeatures: f,
-                                        outFeatures: c, dWeight: grad + w.down)
-        ProjectionKernel.inputGradient(pool, dOutput: dx, ldOutput: c, rows: n, inFeatures: f, weight: p + w.down,
-                                       outFeatures: c, dInput: arena.dHidden, ldInput: f)
+        projection([.down], dOutput: dx, outFeatures: c, input: a.hidden, inFeatures: f, weight: w.down, dInput: arena.dHidden)
         SwiGLUKernel.backward(pool, dOutput: arena.dHidden, ldOutput: f, input: a.gateUp, ldInput: 2 * f,
                               dInput: arena.dGateUp, rows: n, width: f)
-        ProjectionKernel.weightGradient(pool, dOutput: arena.dGateUp, ldOutput: 2 * f, input: a.mlpIn, ldInput: c, rows: n,
-                                        inFeatures: c, outFeatures: 2 * f, dWeight: grad + w.gateUp)
-        ProjectionKernel.inputGradient(pool, dOutput: arena.dGateUp, ldOutput: 2 * f, rows: n, inFeatures: c,
-                                       weight: p + w.gateUp, outFeatures: 2 * f, dInput: arena.dNormed, ldInput: c)
+        projection([.gate, .up], dOutput: arena.dGateUp, outFeatures: 2 * f, input: a.mlpIn, inFeatures: c, weight: w.gateUp,
+                   dInput: arena.dNormed)
         RMSNormKernel.backward(pool, dOutput: arena.dNormed, input: a.residual, gain: p + w.mlpNorm, dInput: dx,
-                               dGain: grad + w.mlpNorm, scratch: arena.normScratch, rows: n, width: c, epsilon: eps)
+                               dGain: grad.map { $0 + w.mlpNorm }, scratch: arena.normScratch, rows: n, width: c, epsilon: eps)
         // Attention: residual = x + o(attention(rope(qkv(norm(x)))))
-        ProjectionKernel.weightGradient(pool, dOutput: dx, ldOutput: c, input: a.attention, ldInput: q, rows: n,
-                                        inFeatures: q, outFeatures: c, dWeight: grad + w.attentionOutput)
-        ProjectionKernel.inputGradient(pool, dOutput: dx, ldOutput: c, rows: n, inFeatures: q, weight: p + w.attentionOutput,
-                                       outFeatures: c, dInput: arena.dAttention, ldInput: q)
+        projection([.o], dOutput: dx, outFeatures: c, input: a.attention, inFeatures: q, weight: w.attentionOutput,
+                   dInput: arena.dAttention)
         AttentionKernel.backward(pool, dOutput: arena.dAttention, qkv: a.qkv, probs: a.probs, dQKV: arena.dQKV,
                                  scratch: arena.dScores, sequences: batch.batchSize, time: t, heads: cfg.heads,
                                  kvHeads: cfg.kvHeads, headSize: cfg.headSize)
         addBiasAndRotate(arena.dQKV, bias: nil, rows: n, time: t, arena: arena, inverse: true)
-        if let bias = w.qkvBias {
+        if let grad, let bias = w.qkvBias {
             let dBias = grad + bias, dQKV = UnsafePointer(arena.dQKV)
             pool.chunks(qkvWidth, alignment: 16, work: n * qkvWidth) { cols, _ in
                 for r in 0..<n { for j in cols { dBias[j] += dQKV[r * qkvWidth + j] } }
             }
         }
-        ProjectionKernel.weightGradient(pool, dOutput: arena.dQKV, ldOutput: qkvWidth, input: a.attentionIn, ldInput: c,
-                                        rows: n, inFeatures: c, outFeatures: qkvWidth, dWeight: grad + w.qkv)
-        ProjectionKernel.inputGradient(pool, dOutput: arena.dQKV, ldOutput: qkvWidth, rows: n, inFeatures: c,
-                                       weight: p + w.qkv, outFeatures: qkvWidth, dInput: arena.dNormed, ldInput: c)
+        projection([.q, .k, .v], dOutput: arena.dQKV, outFeatures: qkvWidth, input: a.attentionIn, inFeatures: c,
+                   weight: w.qkv, dInput: arena.dNormed)
         RMSNormKernel.backward(pool, dOutput: arena.dNormed, input: arena.residuals[l], gain: p + w.attentionNorm,
-                               dInput: dx, dGain: grad + w.attentionNorm, scratch: arena.normScratch, rows: n, width: c,
-                               epsilon: eps)
+                               dInput: dx, dGain: grad.map { $0 + w.attentionNorm }, scratch: arena.normScratch, rows: n,
+                               width: c, epsilon: eps)
     }
 
     /// The input embedding rows: each worker owns a range of columns, so repeated tokens add up without races.
     private func embeddingBackward(_ batch: TokenBatch, _ arena: LlamaActivationArena) {
         let n = batch.positionCount, c = config.width
-        let dE = gradients.pointer + layout.tokenEmbedding, dx = UnsafePointer(arena.dResidual)
+        guard let grad = baseGradients else { return }
+        let dE = grad + layout.tokenEmbedding, dx = UnsafePointer(arena.dResidual)
         let tokens = batch.tokens
         pool.chunks(c, alignment: 16, work: n * c) { cols, _ in
             for r in 0..<n {

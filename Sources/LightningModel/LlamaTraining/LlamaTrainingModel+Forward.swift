@@ -7,7 +7,9 @@ extension LlamaTrainingModel {
         guard temperature > 0, temperature.isFinite else {
             throw ModelError(.invalidInput, "temperature must be positive, got \(temperature)")
         }
-        let arena = runTrunk(batch)
+        forwardCount += 1
+        let seed = Self.mix(forwardCount)
+        let arena = runTrunk(batch, dropoutSeed: seed)
         let n = batch.positionCount, t = batch.sequenceLength, v = config.vocabularySize
         forEachHeadChunk(batch, arena) { rows in
             pool.chunks(rows.count, work: rows.count * v * 8) { chunk, _ in
@@ -23,7 +25,7 @@ extension LlamaTrainingModel {
                 }
             }
         }
-        pending = PendingForward(batch: batch, temperature: temperature)
+        pending = PendingForward(batch: batch, temperature: temperature, dropoutSeed: seed)
         return ForwardResult(logprobs: Array(UnsafeBufferPointer(start: arena.logprobs, count: n)),
                              entropy: Array(UnsafeBufferPointer(start: arena.entropy, count: n)), values: nil)
     }
@@ -33,7 +35,7 @@ extension LlamaTrainingModel {
     public func logits(_ batch: TokenBatch) throws(ModelError) -> [Float] {
         try batch.validate(context: config.context, vocabularySize: config.vocabularySize)
         pending = nil
-        let arena = runTrunk(batch)
+        let arena = runTrunk(batch, dropoutSeed: nil)
         let v = config.vocabularySize
         var out = [Float](repeating: 0, count: batch.positionCount * v)
         forEachHeadChunk(batch, arena) { rows in
@@ -42,8 +44,9 @@ extension LlamaTrainingModel {
         return out
     }
 
-    /// Embeddings, the blocks and the final norm (into `arena.normed`).
-    func runTrunk(_ batch: TokenBatch) -> LlamaActivationArena {
+    /// Embeddings, the blocks and the final norm (into `arena.normed`). Without a dropout seed, LoRA
+    /// dropout is off (evaluation).
+    func runTrunk(_ batch: TokenBatch, dropoutSeed: UInt64?) -> LlamaActivationArena {
         let b = batch.batchSize, t = batch.sequenceLength, n = b * t, c = config.width
         let arena = arena(batch: b, time: t)
         let p = UnsafePointer(parameters.pointer), x0 = arena.residuals[0]
@@ -54,14 +57,14 @@ extension LlamaTrainingModel {
         positions.withUnsafeBufferPointer {
             rotary.angles(positions: $0.baseAddress!, count: t, cos: arena.cosines, sin: arena.sines)
         }
-        for l in 0..<config.layers { blockForward(l, batch, arena) }
+        for l in 0..<config.layers { blockForward(l, batch, arena, dropoutSeed: dropoutSeed) }
         RMSNormKernel.forward(pool, input: arena.residuals[config.layers], gain: p + layout.finalNorm,
                               output: arena.normed, rows: n, width: c, ld: c, epsilon: config.normEpsilon)
         return arena
     }
 
     /// Block `l` from `residuals[l]` to `residuals[l + 1]`, keeping its activations in its set.
-    func blockForward(_ l: Int, _ batch: TokenBatch, _ arena: LlamaActivationArena) {
+    func blockForward(_ l: Int, _ batch: TokenBatch, _ arena: LlamaActivationArena, dropoutSeed: UInt64?) {
         let cfg = config, c = cfg.width, f = cfg.hiddenWidth, q = cfg.queryWidth
         let t = batch.sequenceLength, n = batch.positionCount, qkvWidth = q + 2 * cfg.kvWidth
         let p = UnsafePointer(parameters.pointer), w = layout.blocks[l], a = arena.block(l)
@@ -70,20 +73,28 @@ extension LlamaTrainingModel {
                               epsilon: cfg.normEpsilon)
         ProjectionKernel.forward(pool, input: a.attentionIn, ldInput: c, rows: n, inFeatures: c, weight: p + w.qkv,
                                  outFeatures: qkvWidth, output: a.qkv, ldOutput: qkvWidth)
+        adaptersForward(l, [.q, .k, .v], input: a.attentionIn, ldInput: c, output: a.qkv, ldOutput: qkvWidth, rows: n,
+                        arena: arena, seed: dropoutSeed)
         addBiasAndRotate(a.qkv, bias: w.qkvBias.map { p + $0 }, rows: n, time: t, arena: arena, inverse: false)
         AttentionKernel.forward(pool, qkv: a.qkv, output: a.attention, probs: a.probs, sequences: batch.batchSize, time: t,
                                 heads: cfg.heads, kvHeads: cfg.kvHeads, headSize: cfg.headSize)
         a.residual.update(from: x, count: n * c)
         ProjectionKernel.forward(pool, input: a.attention, ldInput: q, rows: n, inFeatures: q, weight: p + w.attentionOutput,
                                  outFeatures: c, output: a.residual, ldOutput: c, accumulate: true)
+        adaptersForward(l, [.o], input: a.attention, ldInput: q, output: a.residual, ldOutput: c, rows: n, arena: arena,
+                        seed: dropoutSeed)
         RMSNormKernel.forward(pool, input: a.residual, gain: p + w.mlpNorm, output: a.mlpIn, rows: n, width: c, ld: c,
                               epsilon: cfg.normEpsilon)
         ProjectionKernel.forward(pool, input: a.mlpIn, ldInput: c, rows: n, inFeatures: c, weight: p + w.gateUp,
                                  outFeatures: 2 * f, output: a.gateUp, ldOutput: 2 * f)
+        adaptersForward(l, [.gate, .up], input: a.mlpIn, ldInput: c, output: a.gateUp, ldOutput: 2 * f, rows: n,
+                        arena: arena, seed: dropoutSeed)
         SwiGLUKernel.forward(pool, input: a.gateUp, ldInput: 2 * f, output: a.hidden, ldOutput: f, rows: n, width: f)
         next.update(from: a.residual, count: n * c)
         ProjectionKernel.forward(pool, input: a.hidden, ldInput: f, rows: n, inFeatures: f, weight: p + w.down,
                                  outFeatures: c, output: next, ldOutput: c, accumulate: true)
+        adaptersForward(l, [.down], input: a.hidden, ldInput: f, output: next, ldOutput: c, rows: n, arena: arena,
+                        seed: dropoutSeed)
     }
 
     /// Forward: adds the query/key/value biases, then rotates the query and key heads of every row by

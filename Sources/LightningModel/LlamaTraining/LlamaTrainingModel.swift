@@ -1,6 +1,8 @@
-/// A Llama-family model being trained in full: every weight as a float in one buffer (layout
-/// `LlamaParameterLayout`), with gradients and AdamW moments beside it, forward and backward passes
-/// over `TokenBatch`es (the same contract as the GPT's `TrainingModel`) and activation checkpointing.
+/// A Llama-family model being trained: every base weight as a float in one buffer (layout
+/// `LlamaParameterLayout`), forward and backward passes over `TokenBatch`es (the same contract as the
+/// GPT's `TrainingModel`) and activation checkpointing. It trains either every weight (full
+/// fine-tuning) or, with a `LoRAConfiguration`, only low-rank adapters over the frozen base; the
+/// trained values have gradients and AdamW moments beside them.
 ///
 /// Built from `LlamaWeights` (quantized matrices are dequantized once) and turned back into
 /// `LlamaWeights` for serving by `snapshot()`. Not thread-safe, like `TrainingModel`: run it on one
@@ -8,45 +10,69 @@
 public final class LlamaTrainingModel {
     public let config: LlamaConfig
     public let layout: LlamaParameterLayout
+    /// The adapters' layout when training LoRA, else nil (every base weight is trained).
+    public let lora: LoRALayout?
     public var optimizer: AdamW
     /// A caller-managed model version, saved in checkpoints.
     public var version: Int
     /// Whether backward recomputes each block's activations from its input instead of keeping them all.
     public let checkpointActivations: Bool
 
+    /// The base weights (trained in place unless LoRA is on).
     let parameters: FloatBuffer
-    let gradients: FloatBuffer
-    let firstMoment: FloatBuffer
-    let secondMoment: FloatBuffer
+    /// What the optimizer updates: the base weights, or the adapters.
+    let trained: TrainedValues
+    /// Where the base weights' gradients go; nil when they are frozen (LoRA).
+    let baseGradients: UnsafeMutablePointer<Float>?
     public internal(set) var optimizerStep: Int = 0
     let ropeFactors: [Float]?
     let rotary: RotaryEmbedding
     let pool: WorkerPool
     var arena: LlamaActivationArena?
     var pending: PendingForward?
+    /// Counts forward passes, so that each draws fresh LoRA dropout masks and its backward redraws the same.
+    var forwardCount: UInt64 = 0
 
     struct PendingForward {
         let batch: TokenBatch
         let temperature: Float
+        let dropoutSeed: UInt64
+    }
+
+    /// Trained values with their gradients and AdamW moments.
+    final class TrainedValues {
+        let values: FloatBuffer
+        let gradients: FloatBuffer
+        let firstMoment: FloatBuffer
+        let secondMoment: FloatBuffer
+        let spans: [AdamW.Span]
+
+        init(values: FloatBuffer, tensors: [LlamaParameterLayout.Tensor]) {
+            self.values = values
+            gradients = FloatBuffer(count: values.count)
+            firstMoment = FloatBuffer(count: values.count)
+            secondMoment = FloatBuffer(count: values.count)
+            spans = tensors.map { AdamW.Span(range: $0.offset..<($0.offset + $0.count), decays: $0.decays) }
+        }
     }
 
     /// Starts from `weights` (dequantized) with fresh optimizer state.
     public convenience init(
-        weights: LlamaWeights, optimizer: AdamW = AdamW(), version: Int = 0,
-        threads: Int = ComputeThreads.defaultWorkers, checkpointActivations: Bool = true
-    ) {
+        weights: LlamaWeights, lora: LoRAConfiguration? = nil, seed: UInt64 = 0, optimizer: AdamW = AdamW(),
+        version: Int = 0, threads: Int = ComputeThreads.defaultWorkers, checkpointActivations: Bool = true
+    ) throws(ModelError) {
         let layout = LlamaParameterLayout(weights.config)
         let values = FloatBuffer(count: layout.count)
         weights.write(into: values.pointer, layout: layout)
-        self.init(config: weights.config, parameters: values, ropeFactors: weights.ropeFactors, optimizer: optimizer,
-                  version: version, threads: threads, checkpointActivations: checkpointActivations)
+        try self.init(config: weights.config, parameters: values, ropeFactors: weights.ropeFactors, lora: lora, seed: seed,
+                      optimizer: optimizer, version: version, threads: threads, checkpointActivations: checkpointActivations)
     }
 
     /// Random weights repeatable from `seed` (normal with standard deviation `deviation`, norm gains
     /// near 1), for tests and benchmarks of shapes no file provides.
     public convenience init(
-        config: LlamaConfig, seed: UInt64, deviation: Double = 0.02, optimizer: AdamW = AdamW(),
-        threads: Int = ComputeThreads.defaultWorkers, checkpointActivations: Bool = true
+        config: LlamaConfig, seed: UInt64, deviation: Double = 0.02, lora: LoRAConfiguration? = nil,
+        optimizer: AdamW = AdamW(), threads: Int = ComputeThreads.defaultWorkers, checkpointActivations: Bool = true
     ) throws(ModelError) {
         try config.validate()
         let layout = LlamaParameterLayout(config)
@@ -58,12 +84,14 @@ public final class LlamaTrainingModel {
                 values.pointer[i] = Float((isNorm ? 1 : 0) + deviation * rng.nextNormal())
             }
         }
-        self.init(config: config, parameters: values, ropeFactors: nil, optimizer: optimizer, version: 0,
-                  threads: threads, checkpointActivations: checkpointActivations)
+        try self.init(config: config, parameters: values, ropeFactors: nil, lora: lora, seed: seed &+ 1,
+                      optimizer: optimizer, version: 0, threads: threads, checkpointActivations: checkpointActivations)
     }
 
-    init(config: LlamaConfig, parameters: FloatBuffer, ropeFactors: [Float]?, optimizer: AdamW, version: Int,
-         threads: Int, checkpointActivations: Bool) {
+    init(config: LlamaConfig, parameters: FloatBuffer, ropeFactors: [Float]?, lora: LoRAConfiguration?, seed: UInt64,
+         optimizer: AdamW, version: Int, threads: Int, checkpointActivations: Bool) throws(ModelError) {
+        try config.validate()
+        try lora?.validate(for: config)
         self.config = config
         layout = LlamaParameterLayout(config)
         self.parameters = parameters
@@ -73,14 +101,22 @@ public final class LlamaTrainingModel {
         self.checkpointActivations = checkpointActivations
         rotary = RotaryEmbedding(config: config.rope, factors: ropeFactors)
         pool = WorkerPool(workers: threads)
-        gradients = FloatBuffer(count: layout.count)
-        firstMoment = FloatBuffer(count: layout.count)
-        secondMoment = FloatBuffer(count: layout.count)
+        if let lora {
+            let adapters = LoRALayout(lora, model: config)
+            self.lora = adapters
+            trained = TrainedValues(values: adapters.initialValues(seed: seed), tensors: adapters.tensors)
+            baseGradients = nil
+        } else {
+            self.lora = nil
+            trained = TrainedValues(values: parameters, tensors: layout.tensors)
+            baseGradients = trained.gradients.pointer
+        }
     }
 
-    /// The current weights, ready to serve (dense float matrices).
+    /// The current weights, ready to serve (dense float matrices; adapters merged in).
     public func snapshot() throws(ModelError) -> LlamaWeights {
-        let p = UnsafePointer(parameters.pointer), c = config
+        let merged = mergedParameters()
+        let p = UnsafePointer(merged.pointer), c = config
         func matrix(_ offset: Int, _ rows: Int, _ columns: Int) -> PackedMatrix {
             PackedMatrix(rows: rows, columns: columns, values: UnsafeBufferPointer(start: p + offset, count: rows * columns))
         }
@@ -102,36 +138,38 @@ public final class LlamaTrainingModel {
             output: c.tiedEmbeddings ? nil : matrix(layout.output, c.vocabularySize, c.width), ropeFactors: ropeFactors)
     }
 
-    /// A copy of the parameters in layout order.
-    public var parameterValues: [Float] { parameters.array }
+    /// A copy of the trained values (the base weights, or the adapters) in layout order.
+    public var parameterValues: [Float] { trained.values.array }
 
-    /// A copy of the accumulated gradients in layout order.
-    public var gradientValues: [Float] { gradients.array }
+    /// A copy of the accumulated gradients of the trained values.
+    public var gradientValues: [Float] { trained.gradients.array }
 
-    public func zeroGradients() { gradients.zero() }
+    /// Number of trained values.
+    public var trainedCount: Int { trained.values.count }
 
-    /// Overwrites one parameter (finite-difference tests). Invalidates a pending backward.
+    public func zeroGradients() { trained.gradients.zero() }
+
+    /// Overwrites one trained value (finite-difference tests). Invalidates a pending backward.
     public func setParameter(at index: Int, to value: Float) throws(ModelError) {
-        guard index >= 0 && index < layout.count else {
-            throw ModelError(.invalidInput, "parameter index \(index) is outside 0..<\(layout.count)")
+        guard index >= 0 && index < trained.values.count else {
+            throw ModelError(.invalidInput, "parameter index \(index) is outside 0..<\(trained.values.count)")
         }
-        parameters.pointer[index] = value
+        trained.values.pointer[index] = value
         pending = nil
     }
 
     /// The global L2 norm of the gradients before clipping; clips them to `maxNorm` (when positive).
     @discardableResult
     public func clipGradients(maxNorm: Float) -> Float {
-        AdamW.clip(pool, gradients.pointer, count: layout.count, maxNorm: maxNorm)
+        AdamW.clip(pool, trained.gradients.pointer, count: trained.gradients.count, maxNorm: maxNorm)
     }
 
-    /// One AdamW update from the accumulated gradients.
+    /// One AdamW update of the trained values from the accumulated gradients.
     public func step(learningRate: Float) {
         optimizerStep += 1
-        let spans = layout.tensors.map { AdamW.Span(range: $0.offset..<($0.offset + $0.count), decays: $0.decays) }
-        optimizer.update(pool, parameters: parameters.pointer, gradients: gradients.pointer,
-                         firstMoment: firstMoment.pointer, secondMoment: secondMoment.pointer, spans: spans,
-                         learningRate: learningRate, step: optimizerStep)
+        optimizer.update(pool, parameters: trained.values.pointer, gradients: trained.gradients.pointer,
+                         firstMoment: trained.firstMoment.pointer, secondMoment: trained.secondMoment.pointer,
+                         spans: trained.spans, learningRate: learningRate, step: optimizerStep)
         pending = nil
     }
 
@@ -139,8 +177,8 @@ public final class LlamaTrainingModel {
         if let arena, arena.fits(batch: batch, time: time) { return arena }
         let capacity = max(batch * time, arena?.capacity ?? 0), maxTime = max(time, arena?.maxTime ?? 0)
         arena = nil  // release the old arena before allocating the larger one
-        let grown = LlamaActivationArena(config: config, capacity: capacity, maxTime: maxTime, workers: pool.workerCount,
-                                         checkpointed: checkpointActivations)
+        let grown = LlamaActivationArena(config: config, lora: lora?.configuration, capacity: capacity, maxTime: maxTime,
+                                         workers: pool.workerCount, checkpointed: checkpointActivations)
         arena = grown
         return grown
     }

@@ -259,7 +259,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "LightningStore", "LightningClient", "LightningWire", "LightningCore", "LightningAlgorithm", "LightningTasks", "LightningModel",
-                "LightningOpenAI", "LightningRunner", "LightningTokenizer",
+                "LightningOpenAI", "LightningRunner", "LightningTokenizer", "LightningFormats",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -1,3 +1,4 @@
+import Foundation
 @testable import LightningModel
 import Testing
 
@@ -107,5 +108,50 @@ import Testing
         #expect(LoRAConfiguration.Target(name: "self_attn.q_proj") == .q)
         #expect(LoRAConfiguration.Target(name: "down") == .down)
         #expect(LoRAConfiguration.Target(name: "lm_head") == nil)
+    }
+}
+
+/// Checkpoints of Llama training models: a restored model continues exactly as the saved one would.
+@Suite struct LlamaCheckpointTests {
+    static func trainStep(_ model: LlamaTrainingModel) throws {
+        let (batch, dl, de) = LoRATrainingTests.batch()
+        model.forwardCount = 0
+        _ = try model.forward(batch, temperature: 1)
+        model.zeroGradients()
+        try model.backward(OutputGradients(dLogprob: dl, dEntropy: de))
+        model.clipGradients(maxNorm: 1)
+        model.step(learningRate: 0.01)
+    }
+
+    @Test("save, restore and continue: the same values as never stopping", arguments: [nil, LoRAConfiguration(rank: 2, dropout: 0.1)])
+    func restoredModelContinuesIdentically(_ lora: LoRAConfiguration?) throws {
+        let path = NSTemporaryDirectory() + "llama-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let make = { try LlamaTrainingModel(config: LoRATrainingTests.config, seed: 3, deviation: 0.3, lora: lora, threads: 1) }
+        let original = try make()
+        try Self.trainStep(original)
+        original.version = 7
+        try original.saveCheckpoint(to: path)
+        try Self.trainStep(original)
+        let restored = try make()
+        try restored.restoreCheckpoint(from: path)
+        #expect(restored.version == 7 && restored.optimizerStep == 1)
+        try Self.trainStep(restored)
+        #expect(restored.parameterValues == original.parameterValues)
+    }
+
+    @Test func checkpointsOfAnotherModelAreRefused() throws {
+        let path = NSTemporaryDirectory() + "llama-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let adapter = try LlamaTrainingModel(config: LoRATrainingTests.config, seed: 3, lora: LoRAConfiguration(rank: 2), threads: 1)
+        try adapter.saveCheckpoint(to: path)
+        let full = try LlamaTrainingModel(config: LoRATrainingTests.config, seed: 3, threads: 1)
+        let before = full.parameterValues
+        #expect { try full.restoreCheckpoint(from: path) } throws: { ($0 as? ModelError)?.message.contains("LoRA adapter") == true }
+        var other = LoRATrainingTests.config
+        other.hiddenWidth = 24
+        let otherBase = try LlamaTrainingModel(config: other, seed: 3, lora: LoRAConfiguration(rank: 2), threads: 1)
+        #expect { try otherBase.restoreCheckpoint(from: path) } throws: { ($0 as? ModelError)?.message.contains("another base") == true }
+        #expect(full.parameterValues == before)
     }
 }

@@ -8,7 +8,7 @@ extension LlamaTrainingModel {
             throw ModelError(.invalidInput, "temperature must be positive, got \(temperature)")
         }
         forwardCount += 1
-        let seed = Self.mix(forwardCount)
+        let seed = Self.mix(UInt64(optimizerStep) << 32 ^ forwardCount)  // fresh masks after a restore too
         let arena = runTrunk(batch, dropoutSeed: seed)
         let n = batch.positionCount, t = batch.sequenceLength, v = config.vocabularySize
         forEachHeadChunk(batch, arena) { rows in

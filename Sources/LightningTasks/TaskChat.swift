@@ -5,10 +5,18 @@ import LightningOpenAI
 /// How the built-in agents talk to the model: one OpenAI client bound to the rollout's URL, with the
 /// agent's name on every call so the recorded spans carry it.
 struct TaskChat: Sendable {
+    /// How an agent words its prompts: `plain` for the project's byte-level GPT (the bare question, as
+    /// its warm-up demonstrations show it), `chat` for instruct models (a system prompt that explains
+    /// the task and the tool first). The trainer names it in the `llm` resource (`prompt_style`).
+    enum Style: String, Decodable {
+        case plain, chat
+    }
+
     let client: OpenAIClient
     let model: String
     let agentName: String
     let temperature: Double
+    let style: Style
 
     init(_ context: RolloutContext, agentName: String) throws {
         guard let url = URL(string: context.llm.baseURL) else {
@@ -21,10 +29,22 @@ struct TaskChat: Sendable {
         // (the trainer also measures validation at temperature 1).
         let requested = (try? JSONDecoder().decode(Sampling.self, from: Data(context.task.text.utf8)))?.temperature
         temperature = requested ?? (context.rollout.mode == .train ? 1.0 : 0.0)
+        let published = context.resources?.entries["llm"].flatMap { try? JSONDecoder().decode(Published.self, from: Data($0.text.utf8)) }
+        style = published?.promptStyle ?? .plain
     }
 
     private struct Sampling: Decodable {
         var temperature: Double?
+    }
+
+    private struct Published: Decodable {
+        var promptStyle: Style?
+        enum CodingKeys: String, CodingKey { case promptStyle = "prompt_style" }
+    }
+
+    /// `messages`, preceded in the chat style by a system message saying `system`.
+    func framed(system: String, _ messages: [ChatCompletionMessage]) -> [ChatCompletionMessage] {
+        style == .chat ? [ChatCompletionMessage(role: .system, content: system)] + messages : messages
     }
 
     /// The assistant's reply to `messages`.

@@ -51,12 +51,22 @@ struct TrainCommand: AsyncParsableCommand {
         ServiceSetup.bootstrapLogging(level: options.logLevel)
         let registry = ServiceSetup.bootstrapMetrics()
         let logger = Logger(label: "lightning-algorithm")
-        if options.model ?? Environment.string("LIGHTNING_MODEL") != nil {
-            throw ServeError(code: "unsupported_model",
-                             "train trains the project's GPT only for now; serve an open-weight model with `lightning-algorithm serve --model`")
+        // The model to serve and train: an open-weight model (--model) or the project's GPT.
+        let engine: GenerationEngine, hostConfiguration: ModelHostConfiguration, text: any ModelText, initial: InitialModel
+        if let path = options.model ?? Environment.string("LIGHTNING_MODEL"), let open = try options.loadOpenWeightModel() {
+            logger.info("initial model: \(open.origin)", metadata: ["model.name": "\(open.name)"])
+            engine = try options.engine(for: open)
+            hostConfiguration = options.hostConfiguration(for: open)
+            text = open.text
+            initial = .openWeight(open, path: path)
+        } else {
+            let model = try options.loadModel()
+            logger.info("initial model: \(model.origin)", metadata: ["model.version": "\(model.version)"])
+            engine = try options.engine(for: model)
+            hostConfiguration = options.hostConfiguration(for: model)
+            text = ByteLevelText()
+            initial = .gpt(Checkpoint(weights: model.weights, version: model.version))
         }
-        let model = try options.loadModel()
-        logger.info("initial model: \(model.origin)", metadata: ["model.version": "\(model.version)"])
         let client = try StoreClient(configuration: StoreClientConfiguration(endpoints: [store], security: try options.storeSecurity()), logger: logger)
         defer { client.close() }
 
@@ -74,10 +84,8 @@ struct TrainCommand: AsyncParsableCommand {
             jobOnly = true
         }
 
-        let engine = try options.engine(for: model)
-        let hostConfiguration = options.hostConfiguration(for: model)
         let recorder = StoreCallRecorder(store: client, logger: logger)
-        let modelHost = ModelHost(engine: engine, configuration: hostConfiguration, recorder: recorder,
+        let modelHost = ModelHost(engine: engine, configuration: hostConfiguration, text: text, recorder: recorder,
                                   metricsText: { registry.emitToString() }, logger: logger)
         var trainerConfiguration = TrainingService.Configuration()
         trainerConfiguration.owner = name
@@ -87,7 +95,7 @@ struct TrainCommand: AsyncParsableCommand {
         let serving = ServingTarget(
             engine: engine, publicURL: publicURL ?? Environment.string("LIGHTNING_MODEL_PUBLIC_URL") ?? "http://127.0.0.1:\(options.port)",
             modelName: hostConfiguration.modelName, recorder: recorder)
-        let trainer = TrainingService(store: client, serving: serving, initial: Checkpoint(weights: model.weights, version: model.version),
+        let trainer = TrainingService(store: client, serving: serving, initial: initial,
                                       configuration: trainerConfiguration, logger: logger)
         // Shutdown order is the reverse: the trainer stops first, then the host, then the recorder flushes.
         let group = ServiceGroup(configuration: .init(

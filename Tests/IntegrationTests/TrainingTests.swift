@@ -69,7 +69,7 @@ private func withTraining(_ store: TestStore, checkpoints: URL, _ body: @Sendabl
         let trainer = TrainingService(
             store: store.client,
             serving: ServingTarget(engine: host.engine, publicURL: host.root, modelName: "lightning-test", recorder: host.recorder),
-            initial: Checkpoint(weights: TrainingTests.weights, version: 0), configuration: configuration, logger: testLogger)
+            initial: .gpt(Checkpoint(weights: TrainingTests.weights, version: 0)), configuration: configuration, logger: testLogger)
         try await withRunner(store, agent: DigitsAgent(), workers: 8, configure: { $0.modelName = "lightning-test" }) {
             try await body(trainer)
         }

@@ -32,7 +32,7 @@ public final class TrainingJob {
     let task: any ExampleTask
     let store: any LightningStoreAPI
     let serving: ServingTarget
-    let checkpoints: JobCheckpoints
+    let model: any JobModel
     let logger: Logger
     let trainer: PolicyTrainer
     let batch: RolloutBatch
@@ -42,7 +42,7 @@ public final class TrainingJob {
     /// - Parameters:
     ///   - initial: the model to start from when the job has no checkpoint yet.
     public init(
-        job: Job, store: any LightningStoreAPI, serving: ServingTarget, checkpointRoot: URL, initial: Checkpoint,
+        job: Job, store: any LightningStoreAPI, serving: ServingTarget, checkpointRoot: URL, initial: InitialModel,
         threads: Int = ComputeThreads.defaultWorkers, logger: Logger
     ) throws {
         guard let task = ExampleTasks.named(job.dataset) else {
@@ -58,29 +58,19 @@ public final class TrainingJob {
         self.store = store
         self.serving = serving
         self.logger = logger
-        checkpoints = JobCheckpoints(root: checkpointRoot, jobID: job.jobID)
         batch = RolloutBatch(store: store, logger: logger)
-        var initial = initial
-        if job.algorithm == "ppo" {
-            // PPO needs a critic: a value head on the policy's last hidden state, starting at zero.
-            initial = Checkpoint(weights: try initial.weights.withValueHead(), version: initial.version)
-        }
-        let start = try checkpoints.latest()
-        if start == nil, job.currentStep > 0 {
-            logger.warning("the job has no checkpoint here; starting it over from the initial model",
-                           metadata: ["job.id": "\(job.jobID)", "job.step": "\(job.currentStep)", "job.checkpoints": "\(checkpoints.directory.path)"])
-        }
-        let model = TrainingModel(checkpoint: start?.checkpoint ?? initial, threads: threads)
-        baseVersion = initial.version
+        let (model, resumed) = try initial.jobModel(job: job, settings: settings, checkpointRoot: checkpointRoot, threads: threads,
+                                                    logger: logger)
+        self.model = model
         let loss = PolicyLoss(clipRatio: settings.clipRatio, dualClip: settings.dualClip, klCoefficient: settings.klCoefficient,
                               entropyCoefficient: settings.entropyCoefficient)
-        let reference = settings.klCoefficient > 0 ? TrainingModel(checkpoint: initial, threads: threads) : nil
-        trainer = try PolicyTrainer(model: model, reference: reference, configuration: PolicyTrainerConfiguration(
+        let reference = settings.klCoefficient > 0 ? try model.makeReference() : nil
+        trainer = try PolicyTrainer(model: model.trainable, reference: reference, configuration: PolicyTrainerConfiguration(
             learningRate: Float(settings.learningRate), loss: loss,
             miniBatchRollouts: settings.miniBatchRollouts ?? settings.tasksPerStep * settings.groupSize,
-            epochs: settings.epochs, seed: settings.seed))
-        resumeStep = start?.step
-        if let start { baseVersion = start.checkpoint.version - start.step }
+            microBatchRows: settings.microBatchRows, epochs: settings.epochs, seed: settings.seed))
+        resumeStep = resumed
+        baseVersion = model.trainable.version - (resumed ?? 0)
     }
 
     /// The step of the checkpoint the job resumed from, if any.
@@ -116,8 +106,8 @@ public final class TrainingJob {
     private func warmUp() async throws {
         var metrics: [String: Double] = [:]
         if settings.warmupSteps > 0 {
-            let demonstrations = task.demonstrations(count: settings.warmupSteps * settings.warmupBatch, seed: settings.seed)
-                .flatMap(Self.supervisedRows)
+            let demonstrations = try task.demonstrations(count: settings.warmupSteps * settings.warmupBatch, seed: settings.seed)
+                .flatMap { try model.supervisedRows($0) }
             let perStep = max(1, demonstrations.count / settings.warmupSteps)
             var last = SupervisedStatistics()
             let started = ContinuousClock.now
@@ -222,19 +212,19 @@ public final class TrainingJob {
     private func publish(step: Int) async throws {
         let version = version(after: step)
         if servedVersion != version {
-            try serving.engine.load(weights: trainer.model.snapshot().withoutValueHead(), version: version)
+            try serving.engine.load(weights: model.servingWeights(), version: version)
             servedVersion = version
         }
-        let llm = #"{"endpoint":"\#(serving.publicURL)","model":"\#(serving.modelName)","weights_version":\#(version)}"#
+        let llm = #"{"endpoint":"\#(serving.publicURL)","model":"\#(serving.modelName)","weights_version":\#(version),"prompt_style":"\#(model.promptStyle)"}"#
         _ = try await store.addResources(["llm": JSONText(unchecked: llm)], resourcesID: resourcesID(step: step))
     }
 
     /// The metrics travel with the checkpoint, so a trainer that dies between the two still records them.
     private func save(step: Int, metrics: [String: Double]) throws {
         let data = try JSONEncoder().encode(metrics)
-        try FileManager.default.createDirectory(at: checkpoints.directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: model.checkpointDirectory, withIntermediateDirectories: true)
         try data.write(to: metricsURL(step: step), options: .atomic)
-        try checkpoints.save(trainer.model.checkpoint(), step: step)
+        try model.save(step: step)
     }
 
     private func completeBookkeeping(step: Int) async throws {
@@ -245,7 +235,7 @@ public final class TrainingJob {
     }
 
     private func metricsURL(step: Int) -> URL {
-        checkpoints.directory.appendingPathComponent("step-\(step).metrics.json")
+        model.checkpointDirectory.appendingPathComponent("step-\(step).metrics.json")
     }
 
     // MARK: Pieces
@@ -268,17 +258,6 @@ public final class TrainingJob {
         return TransitionPipeline(
             extractor: TransitionExtractor(agentNames: settings.agents.map(Set.init)),
             credit: CreditAssignment(discount: settings.discount, rules: rules))
-    }
-
-    /// A task's demonstration as token rows: each call's prompt exactly as the model host renders it
-    /// (`ByteLevelText.templateMessage`, then the chat template) and its reply ended by `<|eot|>`.
-    static func supervisedRows(_ demonstration: TaskDemonstration) -> [Demonstration] {
-        demonstration.calls.map { call in
-            let messages = call.messages.map(ByteLevelText.templateMessage)
-            return Demonstration(
-                promptTokenIDs: ChatTemplate.tokens(for: messages),
-                responseTokenIDs: ByteTokenizer().encode(call.reply) + [ByteTokenizer.Special.endOfTurn.rawValue])
-        }
     }
 
     /// The task input with a sampling temperature added (validation at temperature 1).

@@ -25,11 +25,11 @@ public final class TrainingService: Service, Sendable {
 
     let store: any LightningStoreAPI
     let serving: ServingTarget
-    let initial: Checkpoint
+    let initial: InitialModel
     let configuration: Configuration
     let logger: Logger
 
-    public init(store: any LightningStoreAPI, serving: ServingTarget, initial: Checkpoint, configuration: Configuration, logger: Logger) {
+    public init(store: any LightningStoreAPI, serving: ServingTarget, initial: InitialModel, configuration: Configuration, logger: Logger) {
         self.store = store
         self.serving = serving
         self.initial = initial

@@ -1,5 +1,6 @@
 import Foundation
 import LightningCore
+import LightningModel
 
 /// A training job's settings: the job's `config` JSON object (snake_case keys), every key optional with
 /// the documented default. Unknown keys are refused, so a typo does not silently train with a default.
@@ -45,6 +46,49 @@ public struct TrainingSettings: Sendable, Hashable, Codable {
     public var validationSampled = false
     /// Seed of task order and mini-batch shuffling.
     public var seed: UInt64 = 0
+    /// The model the job trains: the name or path of the model the trainer serves (checked when the
+    /// job starts); nil trains whatever it serves.
+    public var model: String?
+    /// Train low-rank adapters over the frozen base (open-weight models) instead of every weight.
+    public var lora: LoRASettings?
+    /// Sequences per forward/backward pass (8); lower it to bound a long-context model's memory.
+    public var microBatchRows = 8
+
+    /// The `lora` object: rank (16), alpha (32), dropout (0) and target modules (all linear layers).
+    public struct LoRASettings: Sendable, Hashable, Codable {
+        public var rank = 16
+        public var alpha = 32.0
+        public var dropout = 0.0
+        public var targetModules = LoRAConfiguration.Target.allCases.map(\.rawValue)
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case rank, alpha, dropout, targetModules = "target_modules"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = LoRASettings()
+            rank = try container.decodeIfPresent(Int.self, forKey: .rank) ?? defaults.rank
+            alpha = try container.decodeIfPresent(Double.self, forKey: .alpha) ?? defaults.alpha
+            dropout = try container.decodeIfPresent(Double.self, forKey: .dropout) ?? defaults.dropout
+            targetModules = try container.decodeIfPresent([String].self, forKey: .targetModules) ?? defaults.targetModules
+        }
+
+        /// The adapter configuration, or a message naming a target module that does not exist.
+        public func configuration() throws(LightningError) -> LoRAConfiguration {
+            var targets: [LoRAConfiguration.Target] = []
+            for name in targetModules {
+                guard let target = LoRAConfiguration.Target(name: name) else {
+                    let known = LoRAConfiguration.Target.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw LightningError(.badRequest, "lora target module '\(name)' does not exist in a Llama-family block; use some of \(known)")
+                }
+                targets.append(target)
+            }
+            return LoRAConfiguration(rank: rank, alpha: alpha, dropout: dropout, targets: targets)
+        }
+    }
 
     public init() {}
 
@@ -58,6 +102,7 @@ public struct TrainingSettings: Sendable, Hashable, Codable {
         case unresponsiveSeconds = "unresponsive_seconds"
         case minFinishedFraction = "min_finished_fraction", validationEvery = "validation_every"
         case validationTasks = "validation_tasks", validationSampled = "validation_sampled", seed
+        case model, lora, microBatchRows = "micro_batch_rows"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -91,6 +136,9 @@ public struct TrainingSettings: Sendable, Hashable, Codable {
         validationTasks = try value(.validationTasks, defaults.validationTasks)
         validationSampled = try value(.validationSampled, defaults.validationSampled)
         seed = try value(.seed, defaults.seed)
+        model = try container.decodeIfPresent(String.self, forKey: .model)
+        lora = try container.decodeIfPresent(LoRASettings.self, forKey: .lora)
+        microBatchRows = try value(.microBatchRows, defaults.microBatchRows)
     }
 
     /// Reads a job's `config`, refusing unknown keys and values out of range with a clear message.
@@ -104,6 +152,12 @@ public struct TrainingSettings: Sendable, Hashable, Codable {
             let known = Set(CodingKeys.allCases.map(\.rawValue))
             if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
                 throw LightningError(.badRequest, "unknown training setting '\(unknown)'; known: \(known.sorted().joined(separator: ", "))")
+            }
+            if let lora = object["lora"] as? [String: Any] {
+                let knownLoRA = Set(LoRASettings.CodingKeys.allCases.map(\.rawValue))
+                if let unknown = lora.keys.sorted().first(where: { !knownLoRA.contains($0) }) {
+                    throw LightningError(.badRequest, "unknown lora setting '\(unknown)'; known: \(knownLoRA.sorted().joined(separator: ", "))")
+                }
             }
             settings = try JSONDecoder().decode(TrainingSettings.self, from: data)
         } catch let error as LightningError {
@@ -131,5 +185,11 @@ public struct TrainingSettings: Sendable, Hashable, Codable {
         try check(rolloutTimeoutSeconds > 0 && stepTimeoutSeconds > 0 && unresponsiveSeconds > 0, "timeouts must be positive")
         try check(minFinishedFraction > 0 && minFinishedFraction <= 1, "min_finished_fraction must be in (0, 1]")
         try check(validationEvery >= 0 && validationTasks >= 0, "validation_every and validation_tasks must be ≥ 0")
+        try check((1...1024).contains(microBatchRows), "micro_batch_rows must be 1…1024")
+        if let lora {
+            try check(lora.rank >= 1 && lora.alpha > 0 && lora.dropout >= 0 && lora.dropout < 1,
+                      "lora needs rank ≥ 1, alpha > 0 and dropout in [0, 1)")
+            _ = try lora.configuration()
+        }
     }
 }

@@ -24,7 +24,7 @@ extension PolicyTrainer {
         var total = 0.0
         for start in stride(from: 0, to: rows.count, by: configuration.microBatchRows) {
             let packed = packer.pack(Array(rows[start..<min(start + configuration.microBatchRows, rows.count)]))
-            let output = try model.forward(packed.batch)
+            let output = try model.forward(packed.batch, temperature: 1)
             let weight = packed.scatter { Array(repeating: 1, count: packed.rows[$0].count) }
             for (logprob, w) in zip(output.logprobs, weight) where w > 0 { total -= Double(logprob) }
             try model.backward(OutputGradients(dLogprob: weight.map { -$0 / Float(tokens) }))

@@ -1,28 +1,30 @@
 import LightningModel
 
-/// Updates a `TrainingModel` from transitions with advantages: the LightningRL policy update.
+/// Updates a model (the GPT or a Llama-family model, any `TrainableModel`) from transitions with advantages: the LightningRL policy update.
 ///
 /// Each `train` call runs `epochs` passes; a pass shuffles the rollouts into mini-batches of
 /// `miniBatchRollouts`, and per mini-batch runs forward at each row's sampling temperature, the
 /// loss and its gradients, backward (accumulated over micro-batches), gradient clipping and one
 /// AdamW step. Synchronous and not thread-safe, like the model: run it on a dedicated thread.
 public final class PolicyTrainer {
-    public let model: TrainingModel
+    public let model: any TrainableModel
     /// A frozen model for the KL penalty (never updated here).
-    public let reference: TrainingModel?
+    public let reference: (any TrainableModel)?
     public var configuration: PolicyTrainerConfiguration
     let packer: BatchPacker
     private var rng: SeededGenerator
 
-    public init(model: TrainingModel, reference: TrainingModel? = nil, configuration: PolicyTrainerConfiguration = .init()) throws(ModelError) {
+    public init(
+        model: any TrainableModel, reference: (any TrainableModel)? = nil, configuration: PolicyTrainerConfiguration = .init()
+    ) throws(ModelError) {
         try configuration.validate()
-        if let reference, reference.config.context != model.config.context || reference.config.vocabSize != model.config.vocabSize {
+        if let reference, reference.context != model.context || reference.vocabularySize != model.vocabularySize {
             throw ModelError(.configMismatch, "the reference model's context and vocabulary must match the trained model's")
         }
         self.model = model
         self.reference = reference
         self.configuration = configuration
-        packer = BatchPacker(config: model.config)
+        packer = BatchPacker(context: model.context, vocabularySize: model.vocabularySize)
         rng = SeededGenerator(seed: configuration.seed)
     }
 
@@ -66,7 +68,7 @@ public final class PolicyTrainer {
         guard withTargets == 0 || withTargets == rows.count else {
             throw ModelError(.invalidInput, "either every transition carries value targets (PPO) or none does (GRPO)")
         }
-        if withTargets > 0, !model.config.valueHead {
+        if withTargets > 0, !model.hasValueHead {
             throw ModelError(.invalidInput, "transitions carry value targets but the model has no value head")
         }
         let oldLogprobs = configuration.recomputeOldLogprobs ? try logprobs(for: rows) : rows.map(\.responseLogprobs)
@@ -112,7 +114,7 @@ public final class PolicyTrainer {
 
     /// The value head's prediction at each response token of each transition (for `GAE`).
     public func values(for transitions: [Transition]) throws(ModelError) -> [[Float]] {
-        guard model.config.valueHead else { throw ModelError(.invalidInput, "the model has no value head") }
+        guard model.hasValueHead else { throw ModelError(.invalidInput, "the model has no value head") }
         try requirePackable(transitions)
         var result = [[Float]](repeating: [], count: transitions.count)
         try forEachMicroBatch(Array(transitions.indices), of: transitions) { (indices, packed, temperature) throws(ModelError) in
@@ -122,7 +124,7 @@ public final class PolicyTrainer {
         return result
     }
 
-    private static func logprobs(of model: TrainingModel, for transitions: [Transition], packer: BatchPacker,
+    private static func logprobs(of model: any TrainableModel, for transitions: [Transition], packer: BatchPacker,
                                  microBatchRows: Int) throws(ModelError) -> [[Float]] {
         var result = [[Float]](repeating: [], count: transitions.count)
         try forEachMicroBatch(Array(transitions.indices), of: transitions, packer: packer, rows: microBatchRows) {

@@ -15,10 +15,17 @@ public struct CalcAgent: Agent {
         var answer: Int
     }
 
+    /// What an instruct model is told first (chat style).
+    static let systemPrompt = """
+        You solve arithmetic questions with a calculator. To use it, reply with only `calc` and the \
+        expression, for example: calc 12*7
+        The calculator answers with the result. Then reply with only the final number.
+        """
+
     public func run(_ context: RolloutContext) async throws -> Double? {
         let input = try context.task.decoded(as: Input.self, task: "calc")
         let chat = try TaskChat(context, agentName: name)
-        var messages = [ChatCompletionMessage.user(input.question)]
+        var messages = chat.framed(system: Self.systemPrompt, [.user(input.question)])
         var reply = try await chat.reply(messages, maxTokens: 16)
         if let expression = Calculator.toolCall(in: reply) {
             let result: String
@@ -32,7 +39,7 @@ public struct CalcAgent: Agent {
             messages += [.assistant(reply), .tool(result)]
             reply = try await chat.reply(messages, maxTokens: 12)
         }
-        return Int(reply.trimmingCharacters(in: .whitespaces)) == input.answer ? 1 : 0
+        return Calculator.answer(in: reply, style: chat.style) == input.answer ? 1 : 0
     }
 
     /// The two calls of a tool-using solution, for demonstrations.

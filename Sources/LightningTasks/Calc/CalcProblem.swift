@@ -1,3 +1,5 @@
+import Foundation
+
 /// One calc problem: `a op b` asked in words.
 public struct CalcProblem: Sendable, Hashable, Codable {
     public enum Operator: String, Sendable, Hashable, Codable, CaseIterable {
@@ -47,9 +49,26 @@ public struct CalcProblem: Sendable, Hashable, Codable {
 enum Calculator {
     /// The expression of a tool call (`calc 12*7` → `12*7`), or `nil` when the reply is not one.
     static func toolCall(in reply: String) -> String? {
-        let trimmed = reply.trimmingCharacters(in: .whitespaces)
+        let trimmed = reply.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(["`"]))
         guard trimmed.hasPrefix("calc ") else { return nil }
         return String(trimmed.dropFirst(5))
+    }
+
+    /// The number a final reply gives: the whole reply (plain style, as the GPT is taught), or the
+    /// last integer in it (chat style: instruct models wrap the number in words, "The answer is 42.").
+    static func answer(in reply: String, style: TaskChat.Style) -> Int? {
+        let trimmed = reply.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard style == .chat else { return Int(reply.trimmingCharacters(in: .whitespaces)) }
+        var numbers: [Int] = [], current = ""
+        for character in trimmed + " " {
+            if character.isASCII, character.isNumber || (character == "-" && current.isEmpty) {
+                current.append(character)
+            } else {
+                if let value = Int(current) { numbers.append(value) }
+                current = ""
+            }
+        }
+        return numbers.last
     }
 
     /// The value of `a op b`, or an error saying why the expression cannot be computed.

@@ -1,4 +1,5 @@
 import Foundation
+import LightningAlgorithm
 import LightningClient
 import LightningCore
 import Testing
@@ -105,7 +106,17 @@ import Testing
             let refused = try await Ctl.run(["train", "--config", #"{"grup_size":4}"#], store: store)
             #expect(refused.status == 2 && refused.stderr.contains("grup_size"), "\(refused.stderr)")
             #expect(try await Ctl.run(["train", "--task", "chess"], store: store).status == 2)
+            let badTarget = try await Ctl.run(["train", "--model", "smollm2.gguf", "--lora-rank", "8", "--lora-targets", "q_proj,lm_head"], store: store)
+            #expect(badTarget.status == 2 && badTarget.stderr.contains("'lm_head' does not exist"), "\(badTarget.stderr)")
+            #expect(try await Ctl.run(["train", "--lora-rank", "0"], store: store).status == 2)
             #expect(try await store.client.listJobs(statuses: [], limit: 10).count == 1)
+            // LoRA options land in the job's config beside the others.
+            let lora = try await Ctl.run(["train", "--model", "smollm2.gguf", "--lora-rank", "8", "--lora-targets", "q_proj, v_proj", "--json"], store: store)
+            #expect(lora.status == 0, "\(lora.stderr)")
+            let stored = try await store.client.listJobs(statuses: [], limit: 10)
+            let config = try #require(stored.first { $0.config.text.contains("lora") }?.config)
+            let settings = try TrainingSettings.parse(config)
+            #expect(settings.model == "smollm2.gguf" && settings.lora?.rank == 8 && settings.lora?.targetModules == ["q_proj", "v_proj"])
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import LightningAlgorithm
 import LightningCore
@@ -34,6 +35,21 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Supervised warm-up steps before RL [config warmup_steps, default 0]")
     var warmupSteps: Int?
 
+    @Option(help: "The model to train: the name or path of the open-weight model the trainer serves (lightning-algorithm train --model) [config model]")
+    var model: String?
+
+    @Option(help: "Train LoRA adapters of this rank instead of every weight (open-weight models) [config lora.rank]")
+    var loraRank: Int?
+
+    @Option(help: "LoRA alpha [config lora.alpha, default 32]")
+    var loraAlpha: Double?
+
+    @Option(help: "LoRA dropout [config lora.dropout, default 0]")
+    var loraDropout: Double?
+
+    @Option(help: "LoRA target modules, comma-separated among q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj [config lora.target_modules, default all]")
+    var loraTargets: String?
+
     @Option(help: "The other training settings, a JSON object with the README's keys; the options above win")
     var config = "{}"
 
@@ -68,6 +84,17 @@ struct TrainCommand: AsyncParsableCommand {
         if let tasksPerStep { settings["tasks_per_step"] = .number(Double(tasksPerStep)) }
         if let learningRate { settings["learning_rate"] = .number(learningRate) }
         if let warmupSteps { settings["warmup_steps"] = .number(Double(warmupSteps)) }
+        if let model { settings["model"] = .string(model) }
+        if loraRank != nil || loraAlpha != nil || loraDropout != nil || loraTargets != nil {
+            guard case .object(var lora) = settings["lora"] ?? .object([:]) else { throw CtlFailure.usage("config lora must be an object") }
+            if let loraRank { lora["rank"] = .number(Double(loraRank)) }
+            if let loraAlpha { lora["alpha"] = .number(loraAlpha) }
+            if let loraDropout { lora["dropout"] = .number(loraDropout) }
+            if let loraTargets {
+                lora["target_modules"] = .array(loraTargets.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) })
+            }
+            settings["lora"] = .object(lora)
+        }
         let merged = try JSONText(encoding: JSONValue.object(settings))
         do throws(LightningError) {
             _ = try TrainingSettings.parse(merged)

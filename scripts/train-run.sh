@@ -9,7 +9,8 @@
 # checkouts on one machine build and run apart), RUN_DIR (.lightning/run), RUNNER_WORKERS (16),
 # SWIFT_BUILD_FLAGS (e.g. "-j 1" on a shared machine), KEEP_RUNNING=1 leaves the store and runner up
 # afterwards (`make stop` ends them),
-# STORE_PORT (5555), MODEL_PORT (8000), HTTP_PORT (4318). Logs go to $RUN_DIR/*.log; the job's
+# STORE_PORT (5555), MODEL_PORT (8000), HTTP_PORT (4318), MODEL (an open-weight model to serve and
+# train instead of the project's GPT: a .gguf file or Hugging Face folder). Logs go to $RUN_DIR/*.log; the job's
 # metrics are printed as JSON lines at the end (step, metrics) and written to $RUN_DIR/metrics.jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +42,7 @@ echo $! >"$RUN_DIR/runner.pid"
 echo "training $task for $steps steps as job $job (logs in $RUN_DIR; dashboard http://127.0.0.1:$HTTP_PORT/)"
 started=$(date +%s)
 "$bin/lightning-algorithm" train --store "$store" --task "$task" --steps "$steps" --config "$settings" --job-id "$job" \
-  --name "trainer-$job" --port "$MODEL_PORT" --host 127.0.0.1 --checkpoint-dir .lightning/checkpoints 2>&1 | tee "$RUN_DIR/algorithm.log" |
+  --name "trainer-$job" --port "$MODEL_PORT" --host 127.0.0.1 --checkpoint-dir .lightning/checkpoints ${MODEL:+--model "$MODEL"} 2>&1 | tee "$RUN_DIR/algorithm.log" |
   grep --line-buffered -E 'warm-up|step done|validation|job (finished|failed)|error' || true
 echo "wall time: $(( $(date +%s) - started )) s"
 psql "$database_url" -Atc "SELECT json_build_object('step', step, 'metrics', metrics) FROM job_metrics WHERE job_id = '$job' ORDER BY step" |

@@ -42,9 +42,10 @@ struct TaskChat: Sendable {
         enum CodingKeys: String, CodingKey { case promptStyle = "prompt_style" }
     }
 
-    /// `messages`, preceded in the chat style by a system message saying `system`.
-    func framed(system: String, _ messages: [ChatCompletionMessage]) -> [ChatCompletionMessage] {
-        style == .chat ? [ChatCompletionMessage(role: .system, content: system)] + messages : messages
+    /// `messages`, preceded in the chat style by a system message saying `system` and a worked example
+    /// (small instruct models follow a shown exchange far more often than a described one).
+    func framed(system: String, example: [ChatCompletionMessage] = [], _ messages: [ChatCompletionMessage]) -> [ChatCompletionMessage] {
+        style == .chat ? [ChatCompletionMessage(role: .system, content: system)] + example + messages : messages
     }
 
     /// The assistant's reply to `messages`.

@@ -6,7 +6,7 @@ struct LightningAlgorithmCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lightning-algorithm",
         abstract: "The algorithm service of Agent Lightning: the OpenAI-compatible model host (and the trainer).",
-        subcommands: [ServeCommand.self, TrainCommand.self]
+        subcommands: [ServeCommand.self, TrainCommand.self, ExportCommand.self]
     )
 
     /// Runs the command, first restarting once with OpenBLAS's fast kernels where it would pick generic ones.

@@ -129,6 +129,11 @@ public indirect enum GGUFValue: Sendable, Hashable {
 public struct GGUFMetadataEntry: Sendable, Hashable {
     public let key: String
     public let value: GGUFValue
+
+    public init(key: String, value: GGUFValue) {
+        self.key = key
+        self.value = value
+    }
 }
 
 /// A GGUF file's metadata: the entries in file order and a lookup by key.

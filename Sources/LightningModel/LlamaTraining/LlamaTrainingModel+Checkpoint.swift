@@ -28,6 +28,16 @@ extension LlamaTrainingModel {
         try SafetensorsWriter.write(tensors, to: path, metadata: metadata)
     }
 
+    /// The LoRA settings a checkpoint was trained with (nil: it holds full weights), to build the
+    /// model that restores it.
+    public static func checkpointLoRA(at path: String) throws -> LoRAConfiguration? {
+        let metadata = try SafetensorsFile(path: path).metadata
+        guard metadata["format"] == checkpointFormat else {
+            throw ModelError(.invalidTensor, "\(path) is not a Llama training checkpoint (format \(metadata["format"] ?? "none"))")
+        }
+        return try metadata["lora"].map { try JSONDecoder().decode(LoRAConfiguration.self, from: Data($0.utf8)) }
+    }
+
     /// Restores the trained values, optimizer state and version saved by `saveCheckpoint`. Refuses a
     /// checkpoint of another model shape or other LoRA settings, changing nothing.
     public func restoreCheckpoint(from path: String) throws {

@@ -14,6 +14,12 @@ extension LoRALayout {
 }
 
 extension LlamaTrainingModel {
+    /// Every weight in layout order, adapters merged in (for exports).
+    public func mergedValues() -> [Float] { mergedParameters().array }
+
+    /// Per-pair divisors of the rotary frequencies the base file gave (GGUF `rope_freqs`), if any.
+    public var ropeFrequencyFactors: [Float]? { ropeFactors }
+
     /// The base weights with every adapter merged in (`W + scale·B·A`); the base buffer itself when
     /// training every weight.
     func mergedParameters() -> FloatBuffer {

@@ -22,10 +22,13 @@ public struct CalcAgent: Agent {
         The calculator answers with the result. Then reply with only the final number.
         """
 
+    /// The exchange shown before the question (chat style).
+    static let example: [ChatCompletionMessage] = [.user("What is 3 plus 4?"), .assistant("calc 3+4"), .tool("7"), .assistant("7")]
+
     public func run(_ context: RolloutContext) async throws -> Double? {
         let input = try context.task.decoded(as: Input.self, task: "calc")
         let chat = try TaskChat(context, agentName: name)
-        var messages = chat.framed(system: Self.systemPrompt, [.user(input.question)])
+        var messages = chat.framed(system: Self.systemPrompt, example: Self.example, [.user(input.question)])
         var reply = try await chat.reply(messages, maxTokens: 16)
         if let expression = Calculator.toolCall(in: reply) {
             let result: String

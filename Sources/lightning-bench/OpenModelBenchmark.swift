@@ -79,6 +79,7 @@ struct OpenModelBenchmark: AsyncParsableCommand {
             let lora = loraRank > 0 ? LoRAConfiguration(rank: loraRank, alpha: Double(2 * loraRank)) : nil
             let model = try LlamaTrainingModel(weights: loaded.weights, lora: lora, threads: threads,
                                                checkpointActivations: checkpoint)
+            model.activationBudgetBytes = 0  // --checkpoint: always recompute, to measure what it costs
             line["lora_rank"] = loraRank
             let seconds = try ModelBenchmark.stepSeconds(model, batchSize: sequences, sequenceLength: prompt, steps: repeats)
             line["checkpoint"] = checkpoint

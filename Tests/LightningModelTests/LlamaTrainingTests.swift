@@ -134,11 +134,34 @@ import Testing
         var gradients: [[Float]] = []
         for checkpointed in [true, false] {
             let model = try Self.model(fixture, checkpointed: checkpointed)
+            model.activationBudgetBytes = 0  // checkpoint even these tiny batches
             _ = try model.forward(fixture.batch, temperature: 1)
             try model.backward(OutputGradients(dLogprob: fixture.floats("d_logprob"), dEntropy: fixture.floats("d_entropy")))
             gradients.append(model.gradientValues)
         }
         #expect(gradients[0] == gradients[1])
+    }
+
+    @Test func skippingUnscoredPositionsChangesNothingScored() throws {
+        let fixture = try Fixture<Meta>(named: "llama_train_gqa_bias_untied")
+        var batch = fixture.batch
+        let dl = fixture.floats("d_logprob"), de = fixture.floats("d_entropy")
+        let full = try Self.model(fixture)
+        let all = try full.forward(batch, temperature: 0.7)
+        batch.firstScored = [3, 2]
+        let scored = Set(batch.scoredPositions())
+        // The loss only reads scored positions: the same gradient either way.
+        let mask = (0..<batch.positionCount).map { scored.contains($0) ? Float(1) : 0 }
+        let maskedDL = zip(dl, mask).map(*), maskedDE = zip(de, mask).map(*)
+        try full.backward(OutputGradients(dLogprob: maskedDL, dEntropy: maskedDE))
+        let skipping = try Self.model(fixture)
+        let some = try skipping.forward(batch, temperature: 0.7)
+        try skipping.backward(OutputGradients(dLogprob: maskedDL, dEntropy: maskedDE))
+        for position in 0..<batch.positionCount {
+            #expect(some.logprobs[position] == (scored.contains(position) ? all.logprobs[position] : 0))
+        }
+        #expect(worstRelativeError(skipping.gradientValues, full.gradientValues) < 1e-5)  // sums in another order
+        #expect(scored.count == 4 + 3)  // rows of 7 and 5 valid positions, from 3 and from 2
     }
 
     @Test("the training forward gives the numpy reference's logits", arguments: ["hf-llama-f32", "gguf-llama-f32", "gguf-qwen2-bias", "gguf-llama-output-ropefreqs"])

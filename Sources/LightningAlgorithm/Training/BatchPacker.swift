@@ -53,13 +53,14 @@ public struct BatchPacker: Sendable, Hashable {
         let width = sequences.map { $0.count - 1 }.max() ?? 1
         var tokens = [Int32](repeating: 0, count: rows.count * width)
         var targets = tokens
+        let firstScored = placed.map(\.start)
         for (r, sequence) in sequences.enumerated() {
             for (offset, token) in sequence.dropLast().enumerated() { tokens[r * width + offset] = token }
             for (offset, token) in sequence.dropFirst().enumerated() { targets[r * width + offset] = token }
             placed[r].start += r * width
         }
         let batch = TokenBatch(tokens: tokens, targets: targets, batchSize: rows.count, sequenceLength: width,
-                               lengths: sequences.map { $0.count - 1 })
+                               lengths: sequences.map { $0.count - 1 }, firstScored: firstScored)
         return PackedBatch(batch: batch, rows: placed)
     }
 }

@@ -22,6 +22,8 @@ final class LlamaActivationArena {
     let residuals: [UnsafeMutablePointer<Float>]
     private let sets: [Block]
     let normed, logits, logprobs, entropy, cosines, sines: UnsafeMutablePointer<Float>
+    /// The head's input rows gathered from `normed` (scored positions only), and their gradient.
+    let headInput, dHeadInput: UnsafeMutablePointer<Float>
     // Backward scratch.
     let dResidual, dNormed, dAttention, dQKV, dGateUp, dHidden, dScores, normScratch: UnsafeMutablePointer<Float>
     /// LoRA backward scratch: `dU`, and an adapter's dropped-out input.
@@ -35,15 +37,11 @@ final class LlamaActivationArena {
         let qkvWidth = config.queryWidth + 2 * config.kvWidth, q = config.queryWidth
         // About 32 MiB of logits at a time, whole 16-row groups.
         headRows = min(n, max(16, (8 << 20) / v / 16 * 16))
-        let sequences = (n + t - 1) / t
         let setCount = checkpointed ? 1 : config.layers
         var sizes = Array(repeating: n * c, count: config.layers + 1)
-        for _ in 0..<setCount {
-            sizes += [n * c, n * qkvWidth, sequences * config.heads * t * t, n * q, n * c, n * c, n * 2 * f, n * f,
-                      n * (lora.map { $0.rank * $0.targets.count } ?? 0)]
-        }
+        for _ in 0..<setCount { sizes += Self.blockSizes(config: config, lora: lora, capacity: n, maxTime: t) }
         let half = config.rope.dimensions / 2
-        sizes += [n * c, headRows * v, n, n, t * half, t * half]
+        sizes += [n * c, headRows * v, n, n, t * half, t * half, headRows * c, headRows * c]
         sizes += [n * c, n * c, n * q, n * qkvWidth, n * 2 * f, n * f, workers * t * t,
                   RMSNormKernel.scratchCount(width: c, workers: workers), n * (lora?.rank ?? 0),
                   (lora?.dropout ?? 0) > 0 ? n * max(c, f, q) : 0]
@@ -63,8 +61,17 @@ final class LlamaActivationArena {
                   gateUp: take(), hidden: take(), loraHidden: take())
         }
         normed = take(); logits = take(); logprobs = take(); entropy = take(); cosines = take(); sines = take()
+        headInput = take(); dHeadInput = take()
         dResidual = take(); dNormed = take(); dAttention = take(); dQKV = take(); dGateUp = take(); dHidden = take()
         dScores = take(); normScratch = take(); dLoraHidden = take(); dropped = take()
+    }
+
+    /// Floats of one block's activation set.
+    static func blockSizes(config: LlamaConfig, lora: LoRAConfiguration?, capacity n: Int, maxTime t: Int) -> [Int] {
+        let c = config.width, f = config.hiddenWidth, q = config.queryWidth, qkvWidth = q + 2 * config.kvWidth
+        let sequences = (n + t - 1) / t
+        return [n * c, n * qkvWidth, sequences * config.heads * t * t, n * q, n * c, n * c, n * 2 * f, n * f,
+                n * (lora.map { $0.rank * $0.targets.count } ?? 0)]
     }
 
     /// The activation set of block `layer`.

@@ -23,14 +23,15 @@ extension LlamaTrainingModel {
 
     /// The head, chunk by chunk (logits recomputed), then the final norm: into `arena.dResidual`.
     private func backwardHead(_ batch: TokenBatch, _ g: OutputGradients, temperature: Float, arena: LlamaActivationArena) {
-        let t = batch.sequenceLength, n = batch.positionCount, v = config.vocabularySize, c = config.width
+        let n = batch.positionCount, v = config.vocabularySize, c = config.width
         let p = UnsafePointer(parameters.pointer), grad = baseGradients
-        forEachHeadChunk(batch, arena) { rows in
-            pool.chunks(rows.count, work: rows.count * v * 12) { chunk, _ in
-                for r in (rows.lowerBound + chunk.lowerBound)..<(rows.lowerBound + chunk.upperBound) {
-                    let row = arena.logits + (r - rows.lowerBound) * v
-                    let valid = r % t < batch.length(r / t)
-                    let gl = valid ? g.dLogprob[r] : 0, ge = valid ? (g.dEntropy?[r] ?? 0) : 0
+        arena.dNormed.update(repeating: 0, count: n * c)
+        forEachHeadChunk(batch.scoredPositions(), arena) { positions in
+            let base = positions.startIndex
+            pool.chunks(positions.count, work: positions.count * v * 12) { chunk, _ in
+                for i in chunk {
+                    let r = positions[base + i], row = arena.logits + i * v
+                    let gl = g.dLogprob[r], ge = g.dEntropy?[r] ?? 0
                     if gl == 0 && ge == 0 {
                         row.update(repeating: 0, count: v)
                         continue
@@ -40,13 +41,12 @@ extension LlamaTrainingModel {
                                                      gEntropy: ge, entropy: entropy, temperature: temperature)
                 }
             }
-            let normed = arena.normed + rows.lowerBound * c
-            ProjectionKernel.inputGradient(pool, dOutput: arena.logits, ldOutput: v, rows: rows.count, inFeatures: c,
-                                           weight: p + layout.output, outFeatures: v,
-                                           dInput: arena.dNormed + rows.lowerBound * c, ldInput: c)
+            ProjectionKernel.inputGradient(pool, dOutput: arena.logits, ldOutput: v, rows: positions.count, inFeatures: c,
+                                           weight: p + layout.output, outFeatures: v, dInput: arena.dHeadInput, ldInput: c)
+            for (i, r) in positions.enumerated() { (arena.dNormed + r * c).update(from: arena.dHeadInput + i * c, count: c) }
             if let grad {
-                ProjectionKernel.weightGradient(pool, dOutput: arena.logits, ldOutput: v, input: normed, ldInput: c,
-                                                rows: rows.count, inFeatures: c, outFeatures: v, dWeight: grad + layout.output)
+                ProjectionKernel.weightGradient(pool, dOutput: arena.logits, ldOutput: v, input: arena.headInput, ldInput: c,
+                                                rows: positions.count, inFeatures: c, outFeatures: v, dWeight: grad + layout.output)
             }
         }
         arena.dResidual.update(repeating: 0, count: n * c)

@@ -10,16 +10,14 @@ extension LlamaTrainingModel {
         forwardCount += 1
         let seed = Self.mix(UInt64(optimizerStep) << 32 ^ forwardCount)  // fresh masks after a restore too
         let arena = runTrunk(batch, dropoutSeed: seed)
-        let n = batch.positionCount, t = batch.sequenceLength, v = config.vocabularySize
-        forEachHeadChunk(batch, arena) { rows in
-            pool.chunks(rows.count, work: rows.count * v * 8) { chunk, _ in
-                for r in (rows.lowerBound + chunk.lowerBound)..<(rows.lowerBound + chunk.upperBound) {
-                    guard r % t < batch.length(r / t) else {
-                        arena.logprobs[r] = 0
-                        arena.entropy[r] = 0
-                        continue
-                    }
-                    let row = arena.logits + (r - rows.lowerBound) * v
+        let n = batch.positionCount, v = config.vocabularySize
+        arena.logprobs.update(repeating: 0, count: n)
+        arena.entropy.update(repeating: 0, count: n)
+        forEachHeadChunk(batch.scoredPositions(), arena) { positions in
+            let base = positions.startIndex
+            pool.chunks(positions.count, work: positions.count * v * 8) { chunk, _ in
+                for i in chunk {
+                    let r = positions[base + i], row = arena.logits + i * v
                     arena.entropy[r] = SoftmaxKernel.logSoftmax(row, into: row, count: v, temperature: temperature)
                     arena.logprobs[r] = row[Int(batch.targets[r])]
                 }
@@ -38,8 +36,8 @@ extension LlamaTrainingModel {
         let arena = runTrunk(batch, dropoutSeed: nil)
         let v = config.vocabularySize
         var out = [Float](repeating: 0, count: batch.positionCount * v)
-        forEachHeadChunk(batch, arena) { rows in
-            for r in rows { for j in 0..<v { out[r * v + j] = arena.logits[(r - rows.lowerBound) * v + j] } }
+        forEachHeadChunk(Array(0..<batch.positionCount), arena) { positions in
+            for (i, r) in positions.enumerated() { for j in 0..<v { out[r * v + j] = arena.logits[i * v + j] } }
         }
         return out
     }
@@ -115,16 +113,17 @@ extension LlamaTrainingModel {
         }
     }
 
-    /// Calls `body` once per run of at most `arena.headRows` rows, with those rows' logits
-    /// (`normed · outputᵀ`) in `arena.logits`.
-    func forEachHeadChunk(_ batch: TokenBatch, _ arena: LlamaActivationArena, _ body: (Range<Int>) -> Void) {
-        let n = batch.positionCount, c = config.width, v = config.vocabularySize
+    /// Calls `body` once per run of at most `arena.headRows` of `positions`, with those positions' rows
+    /// of `normed` gathered into `arena.headInput` and their logits (`headInput · outputᵀ`) in `arena.logits`.
+    func forEachHeadChunk(_ positions: [Int], _ arena: LlamaActivationArena, _ body: (ArraySlice<Int>) -> Void) {
+        let c = config.width, v = config.vocabularySize
         let output = UnsafePointer(parameters.pointer) + layout.output
-        for start in stride(from: 0, to: n, by: arena.headRows) {
-            let rows = start..<min(n, start + arena.headRows)
-            ProjectionKernel.forward(pool, input: arena.normed + start * c, ldInput: c, rows: rows.count, inFeatures: c,
+        for start in stride(from: 0, to: positions.count, by: arena.headRows) {
+            let chunk = positions[start..<min(positions.count, start + arena.headRows)]
+            for (i, r) in chunk.enumerated() { (arena.headInput + i * c).update(from: arena.normed + r * c, count: c) }
+            ProjectionKernel.forward(pool, input: arena.headInput, ldInput: c, rows: chunk.count, inFeatures: c,
                                      weight: output, outFeatures: v, output: arena.logits, ldOutput: v)
-            body(rows)
+            body(chunk)
         }
     }
 }

@@ -15,8 +15,12 @@ public final class LlamaTrainingModel {
     public var optimizer: AdamW
     /// A caller-managed model version, saved in checkpoints.
     public var version: Int
-    /// Whether backward recomputes each block's activations from its input instead of keeping them all.
+    /// Whether backward may recompute each block's activations from its input instead of keeping them
+    /// all: it does when keeping them would take more than `activationBudgetBytes`.
     public let checkpointActivations: Bool
+    /// Bytes of block activations kept before checkpointing starts (2 GiB: a training micro-batch of a
+    /// 135M model keeps everything and saves the recomputation, a long-context batch recomputes).
+    public var activationBudgetBytes = 2 << 30
 
     /// The base weights (trained in place unless LoRA is on).
     let parameters: FloatBuffer
@@ -177,8 +181,11 @@ public final class LlamaTrainingModel {
         if let arena, arena.fits(batch: batch, time: time) { return arena }
         let capacity = max(batch * time, arena?.capacity ?? 0), maxTime = max(time, arena?.maxTime ?? 0)
         arena = nil  // release the old arena before allocating the larger one
+        let keptBytes = LlamaActivationArena.blockSizes(config: config, lora: lora?.configuration, capacity: capacity, maxTime: maxTime)
+            .reduce(0, +) * config.layers * 4
         let grown = LlamaActivationArena(config: config, lora: lora?.configuration, capacity: capacity, maxTime: maxTime,
-                                         workers: pool.workerCount, checkpointed: checkpointActivations)
+                                         workers: pool.workerCount,
+                                         checkpointed: checkpointActivations && keptBytes > activationBudgetBytes)
         arena = grown
         return grown
     }

@@ -7,13 +7,27 @@ public struct TokenBatch: Sendable, Hashable {
     public var batchSize: Int
     public var sequenceLength: Int
     public var lengths: [Int]?
+    /// Optionally, the first position of each row whose outputs are needed (a prompt's last token):
+    /// a model may skip the output head before it, returning zero there (no gradient flows from it).
+    public var firstScored: [Int]?
 
-    public init(tokens: [Int32], targets: [Int32], batchSize: Int, sequenceLength: Int, lengths: [Int]? = nil) {
+    public init(tokens: [Int32], targets: [Int32], batchSize: Int, sequenceLength: Int, lengths: [Int]? = nil,
+                firstScored: [Int]? = nil) {
         self.tokens = tokens
         self.targets = targets
         self.batchSize = batchSize
         self.sequenceLength = sequenceLength
         self.lengths = lengths
+        self.firstScored = firstScored
+    }
+
+    /// The flat positions whose outputs are needed: valid, and at or after the row's `firstScored`.
+    func scoredPositions() -> [Int] {
+        var positions: [Int] = []
+        for row in 0..<batchSize {
+            for t in (firstScored?[row] ?? 0)..<length(row) { positions.append(row * sequenceLength + t) }
+        }
+        return positions
     }
 
     /// Number of positions (`batchSize · sequenceLength`).
@@ -40,6 +54,11 @@ public struct TokenBatch: Sendable, Hashable {
         if let lengths {
             guard lengths.count == batchSize, lengths.allSatisfy({ (0...sequenceLength).contains($0) }) else {
                 throw ModelError(.invalidInput, "lengths need \(batchSize) values in 0...\(sequenceLength)")
+            }
+        }
+        if let firstScored {
+            guard firstScored.count == batchSize, firstScored.allSatisfy({ (0...sequenceLength).contains($0) }) else {
+                throw ModelError(.invalidInput, "firstScored needs \(batchSize) values in 0...\(sequenceLength)")
             }
         }
         let vocab = Int32(vocabularySize)

@@ -26,12 +26,12 @@ pg-stop:
 test: deps
 	@scripts/test.sh $(SWIFT_TEST_FLAGS)
 
-# Trains the calc agent end to end: store, trainer + model host and runner as separate processes.
+# Trains the calc agent end to end: store, trainer + model host and runner as separate processes, with
+# SmolLM2-135M-Instruct (LoRA), or MODEL=gpt for the project's GPT, or MODEL=/path/to/model.gguf.
 # The store and runner stay up afterwards for inspection; `make stop` ends them and PostgreSQL.
+MODEL ?= smollm2
 run: deps
-	@KEEP_RUNNING=1 scripts/train-run.sh calc 60 '{"warmup_steps":1000,"learning_rate":5e-4,"validation_sampled":true,"validation_every":20}'
-	@python3 scripts/summary.py .lightning/run/metrics.jsonl
-	@echo "store and runner still running (store HTTP on http://127.0.0.1:4318); 'make stop' stops them"
+	@scripts/run.sh $(MODEL)
 
 stop:
 	-@for f in .lightning/run/runner.pid .lightning/run/store.pid; do [ -f $$f ] && kill $$(cat $$f) 2>/dev/null; rm -f $$f; done

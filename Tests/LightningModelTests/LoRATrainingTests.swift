@@ -156,3 +156,26 @@ import Testing
         #expect(full.parameterValues == before)
     }
 }
+
+/// LoRA snapshots served as the base plus adapters: the runner's output equals the training forward.
+@Suite struct ServedAdapterTests {
+    @Test("the runner with served adapters gives the adapted model's logits", arguments: ["hf-llama-f32", "gguf-llama-q8_0-q4_0-q4_1"])
+    func servedAdaptersMatchTraining(_ name: String) throws {
+        let weights = try LlamaReferenceTests.load(name)
+        let model = try LlamaTrainingModel(weights: weights, lora: LoRAConfiguration(rank: 2, alpha: 4), seed: 2, threads: 1)
+        var rng = SeededGenerator(seed: 4)
+        for adapter in try #require(model.lora).adapters.joined() {
+            for i in 0..<(adapter.outFeatures * 2) { try model.setParameter(at: adapter.b + i, to: Float(rng.nextNormal() * 0.2)) }
+        }
+        let tokens: [Int32] = [1, 7, 3, 9, 2, 5]
+        let trained = try model.logits(TokenBatch(tokens: tokens, targets: tokens, batchSize: 1, sequenceLength: tokens.count))
+        let snapshot = try model.snapshot()
+        #expect(snapshot.adapters != nil && snapshot.blocks[0].qkv === weights.blocks[0].qkv, "the base is shared, not copied")
+        let served = LlamaReferenceTests.logits(snapshot, tokens, allRows: true).flatMap { $0 }
+        let base = LlamaReferenceTests.logits(weights, tokens, allRows: true).flatMap { $0 }
+        // Float weights: rounding only; quantized ones: the runner's quantized-input products (as for the base).
+        let tolerance: Float = LlamaReferenceTests.tolerance(weights) == 1e-4 ? 1e-5 : 4e-3
+        #expect(worstRelativeError(served, trained) < tolerance)
+        #expect(worstRelativeError(base, trained) > 10 * tolerance, "the adapters change the output")
+    }
+}

@@ -12,6 +12,8 @@ final class LlamaRunner: DecoderRunner {
     private let x, normed, qkv, attention, gateUp, hidden, selected, cosines, sines: FloatBuffer
     private let positions: UnsafeMutableBufferPointer<Int32>
     private(set) var logitBuffer: FloatBuffer
+    /// `x·Aᵀ` of served LoRA adapters (grown when an adapter of a larger rank arrives).
+    var loraScratch = FloatBuffer(count: 0)
     let attentionScratch: [AttentionScratch]
     var offsets: [Int] = []
     var attentionTasks: [AttentionTask] = []
@@ -90,19 +92,24 @@ final class LlamaRunner: DecoderRunner {
             RMSNormKernel.forward(pool, input: x, gain: block.attentionNorm.pointer, output: normed, rows: rows, width: d,
                                   ld: d, epsilon: c.normEpsilon)
             block.qkv.multiply(pool, input: normed, ldx: d, count: rows, output: qkv, ldy: qkvWidth, scratch: scratch)
+            applyAdapters(weights, layer: l, [.q, .k, .v], input: normed, ldx: d, rows: rows, output: qkv, ldy: qkvWidth)
             addBiasAndRotate(block.qkvBias, rows: rows)
             storeKeysAndValues(layer: l, chunks: chunks)
             attend(layer: l, chunks: chunks)
             block.attentionOutput.multiply(pool, input: attention.pointer, ldx: c.queryWidth, count: rows, output: x,
                                            ldy: d, accumulate: true, scratch: scratch)
+            applyAdapters(weights, layer: l, [.o], input: attention.pointer, ldx: c.queryWidth, rows: rows, output: x, ldy: d)
             RMSNormKernel.forward(pool, input: x, gain: block.mlpNorm.pointer, output: normed, rows: rows, width: d, ld: d,
                                   epsilon: c.normEpsilon)
             block.gateUp.multiply(pool, input: normed, ldx: d, count: rows, output: gateUp.pointer,
                                   ldy: 2 * c.hiddenWidth, scratch: scratch)
+            applyAdapters(weights, layer: l, [.gate, .up], input: normed, ldx: d, rows: rows, output: gateUp.pointer,
+                          ldy: 2 * c.hiddenWidth)
             SwiGLUKernel.forward(pool, input: gateUp.pointer, ldInput: 2 * c.hiddenWidth, output: hidden.pointer,
                                  ldOutput: c.hiddenWidth, rows: rows, width: c.hiddenWidth)
             block.down.multiply(pool, input: hidden.pointer, ldx: c.hiddenWidth, count: rows, output: x, ldy: d,
                                 accumulate: true, scratch: scratch)
+            applyAdapters(weights, layer: l, [.down], input: hidden.pointer, ldx: c.hiddenWidth, rows: rows, output: x, ldy: d)
         }
         // Final norm and logits, only for the rows that will be sampled from.
         var source = UnsafePointer(x)

@@ -28,10 +28,12 @@ public final class LlamaWeights: @unchecked Sendable {
     let output: MatrixGroup
     /// Per-pair divisors of the rotary frequencies (GGUF `rope_freqs.weight`), or nil.
     let ropeFactors: [Float]?
+    /// LoRA adapters the runner adds to the base's projections, or nil.
+    let adapters: ServedAdapters?
 
     init(
         config: LlamaConfig, tokenEmbedding: PackedMatrix, blocks: [Block], finalNorm: FloatBuffer,
-        output: PackedMatrix?, ropeFactors: [Float]?
+        output: PackedMatrix?, ropeFactors: [Float]?, adapters: ServedAdapters? = nil
     ) throws(ModelError) {
         try config.validate()
         self.config = config
@@ -40,7 +42,11 @@ public final class LlamaWeights: @unchecked Sendable {
         self.finalNorm = finalNorm
         self.output = MatrixGroup([output ?? tokenEmbedding])
         self.ropeFactors = ropeFactors
+        self.adapters = adapters
         try checkShapes(output: output)
+        if let adapters, adapters.blocks.count != config.layers {
+            throw ModelError(.configMismatch, "the adapters have \(adapters.blocks.count) blocks, the model \(config.layers)")
+        }
     }
 
     private func checkShapes(output: PackedMatrix?) throws(ModelError) {
@@ -78,7 +84,7 @@ public final class LlamaWeights: @unchecked Sendable {
 
     /// Bytes of weights held (quantized matrices count their packed size).
     public var byteCount: Int {
-        var total = tokenEmbedding.byteCount + finalNorm.count * 4
+        var total = tokenEmbedding.byteCount + finalNorm.count * 4 + (adapters?.byteCount ?? 0)
         if !config.tiedEmbeddings { total += output.byteCount }
         for b in blocks {
             total += b.qkv.byteCount + b.attentionOutput.byteCount + b.gateUp.byteCount + b.down.byteCount

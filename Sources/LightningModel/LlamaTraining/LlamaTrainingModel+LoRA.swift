@@ -35,6 +35,21 @@ extension LlamaTrainingModel {
         return merged
     }
 
+    /// A copy of the current adapters for the runner.
+    func servedAdapters(_ lora: LoRALayout) -> ServedAdapters {
+        let values = UnsafePointer(trained.values.pointer), r = lora.configuration.rank
+        let blocks = lora.adapters.map { block in
+            block.map { adapter in
+                ServedAdapters.Adapter(
+                    target: adapter.target,
+                    a: FloatBuffer(copying: UnsafeBufferPointer(start: values + adapter.a, count: r * adapter.inFeatures)),
+                    b: FloatBuffer(copying: UnsafeBufferPointer(start: values + adapter.b, count: adapter.outFeatures * r)),
+                    inFeatures: adapter.inFeatures, outFeatures: adapter.outFeatures)
+            }
+        }
+        return ServedAdapters(rank: r, scale: lora.configuration.scale, blocks: blocks)
+    }
+
     /// A projection's adapters (those of `targets` that are trained), forward: for each, `u = drop(x)·Aᵀ`
     /// is kept in the block's activations and `scale·u·Bᵀ` added to its columns of `output`.
     func adaptersForward(

@@ -30,6 +30,9 @@ public final class LlamaTrainingModel {
     let baseGradients: UnsafeMutablePointer<Float>?
     public internal(set) var optimizerStep: Int = 0
     let ropeFactors: [Float]?
+    /// The weights the model was built from, when training LoRA: snapshots serve them (quantized or not)
+    /// with the current adapters on top instead of merged copies.
+    var servedBase: LlamaWeights?
     let rotary: RotaryEmbedding
     let pool: WorkerPool
     var arena: LlamaActivationArena?
@@ -70,6 +73,7 @@ public final class LlamaTrainingModel {
         weights.write(into: values.pointer, layout: layout)
         try self.init(config: weights.config, parameters: values, ropeFactors: weights.ropeFactors, lora: lora, seed: seed,
                       optimizer: optimizer, version: version, threads: threads, checkpointActivations: checkpointActivations)
+        if lora != nil { servedBase = weights }
     }
 
     /// Random weights repeatable from `seed` (normal with standard deviation `deviation`, norm gains
@@ -117,8 +121,10 @@ public final class LlamaTrainingModel {
         }
     }
 
-    /// The current weights, ready to serve (dense float matrices; adapters merged in).
+    /// The current weights, ready to serve: the base it was built from with the current adapters on top
+    /// (LoRA), else dense float matrices (adapters merged in, for a model made from random weights).
     public func snapshot() throws(ModelError) -> LlamaWeights {
+        if let servedBase, let lora { return try servedBase.with(adapters: servedAdapters(lora)) }
         let merged = mergedParameters()
         let p = UnsafePointer(merged.pointer), c = config
         func matrix(_ offset: Int, _ rows: Int, _ columns: Int) -> PackedMatrix {

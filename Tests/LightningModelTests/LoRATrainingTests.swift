@@ -38,23 +38,10 @@ import Testing
         _ = try loss()
         model.zeroGradients()
         try model.backward(OutputGradients(dLogprob: dl, dEntropy: de))
-        let grads = model.gradientValues, values = model.parameterValues
         let layout = try #require(model.lora)
         #expect(model.trainedCount == layout.count)
-        var worst = 0.0, checked = 0
-        for tensor in layout.tensors {
-            for index in stride(from: tensor.offset, to: tensor.offset + tensor.count, by: max(1, tensor.count / 4)) {
-                let h: Float = 1e-2
-                try model.setParameter(at: index, to: values[index] + h)
-                let up = try loss()
-                try model.setParameter(at: index, to: values[index] - h)
-                let down = try loss()
-                try model.setParameter(at: index, to: values[index])
-                let fd = (up - down) / Double(2 * h)
-                worst = max(worst, abs(fd - Double(grads[index])) / (0.05 + abs(fd)))
-                checked += 1
-            }
-        }
+        let indices = layout.tensors.flatMap { stride(from: $0.offset, to: $0.offset + $0.count, by: max(1, $0.count / 4)) }
+        let worst = try LlamaTrainingTests.finiteDifferenceError(model, indices: indices, loss: loss), checked = indices.count
         #expect(checked > 100)
         #expect(worst < 0.02, "worst relative error \(worst) over \(checked) adapter values")
     }

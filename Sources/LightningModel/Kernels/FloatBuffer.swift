@@ -29,4 +29,17 @@ final class FloatBuffer {
     func zero() { pointer.update(repeating: 0, count: count) }
 
     var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+
+    /// A zero-filled buffer holding slices of `sizes` floats one after another, each rounded up to 16
+    /// floats so that every slice starts on a 64-byte boundary, and the slices' start pointers in order.
+    static func carved(_ sizes: [Int]) -> (buffer: FloatBuffer, slices: [UnsafeMutablePointer<Float>]) {
+        let rounded = sizes.map { ($0 + 15) / 16 * 16 }
+        let buffer = FloatBuffer(count: rounded.reduce(0, +))
+        var cursor = buffer.pointer, slices: [UnsafeMutablePointer<Float>] = []
+        for size in rounded {
+            slices.append(cursor)
+            cursor += size
+        }
+        return (buffer, slices)
+    }
 }

@@ -45,15 +45,9 @@ final class LlamaActivationArena {
         sizes += [n * c, n * c, n * q, n * qkvWidth, n * 2 * f, n * f, workers * t * t,
                   RMSNormKernel.scratchCount(width: c, workers: workers), n * (lora?.rank ?? 0),
                   (lora?.dropout ?? 0) > 0 ? n * max(c, f, q) : 0]
-        let rounded = sizes.map { ($0 + 15) / 16 * 16 }  // every slice on a 64-byte boundary
-        buffer = FloatBuffer(count: rounded.reduce(0, +))
-        var cursor = buffer.pointer
-        var slices: [UnsafeMutablePointer<Float>] = []
-        for size in rounded {
-            slices.append(cursor)
-            cursor += size
-        }
-        var next = slices.makeIterator()
+        let carved = FloatBuffer.carved(sizes)
+        buffer = carved.buffer
+        var next = carved.slices.makeIterator()
         func take() -> UnsafeMutablePointer<Float> { next.next()! }
         residuals = (0...config.layers).map { _ in take() }
         sets = (0..<setCount).map { _ in

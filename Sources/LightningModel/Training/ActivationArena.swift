@@ -30,16 +30,9 @@ final class ActivationArena {
         }
         sizes += [n * c, n, n, n * v, n, n, n]
         sizes += [n * c, n * c, n * 4 * c, n * 3 * c, workers * t * t, LayerNormKernel.scratchCount(width: c, workers: workers)]
-        // Round every slice to 16 floats so each starts on a 64-byte boundary.
-        let rounded = sizes.map { ($0 + 15) / 16 * 16 }
-        buffer = FloatBuffer(count: rounded.reduce(0, +))
-        var cursor = buffer.pointer
-        var slices: [UnsafeMutablePointer<Float>] = []
-        for size in rounded {
-            slices.append(cursor)
-            cursor += size
-        }
-        var next = slices.makeIterator()
+        let carved = FloatBuffer.carved(sizes)
+        buffer = carved.buffer
+        var next = carved.slices.makeIterator()
         func take() -> UnsafeMutablePointer<Float> { next.next()! }
         residuals = (0...config.layers).map { _ in take() }
         blocks = (0..<config.layers).map { _ in

@@ -33,8 +33,9 @@ import Testing
             // ANALYZE sets `reltuples`; before any analysis it is -1. The table's file grows before the
             // insert commits, so an analysis can land mid-insert and count none; the rows then show in
             // `n_mod_since_analyze` once the backend reports its counters, which takes seconds on a busy
-            // machine (a full `make test` once missed a 10 s limit).
-            try await eventually(timeout: .seconds(30), "rollouts analyzed by the store") {
+            // machine (a full `make test` once missed a 10 s limit, and 30 s while the export test kept both
+            // cores busy for minutes).
+            try await eventually(timeout: .seconds(90), "rollouts analyzed by the store") {
                 let rows = try await store.database.rows("SELECT reltuples::int8 FROM pg_class WHERE relname = 'rollouts'")
                 return try rows.first?.decode(Int64.self) == 1500
             }

@@ -2,9 +2,11 @@
 # Training throughput on SmolLM2-135M's shapes: `lightning-bench open-model train` (the real SmolLM2,
 # full fine-tuning and LoRA rank 16 on all linear layers) beside the same steps in JAX on CPU
 # (Tools/reference/jax_llama_bench.py), 4 sequences of 256 tokens, each measurement in its own process,
-# REPEAT times; prints the JSON lines and the medians. Part of `make bench-model`.
+# REPEAT times; BENCHMARKS.md gets the medians between the bench-llama-train markers. Part of
+# `make bench-model` (LLAMA_TRAIN=0 leaves it out); runs alone as `scripts/bench-llama-train.sh`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/install-deps.sh
 REPEAT=${REPEAT:-3}
 SCRATCH=${SWIFT_SCRATCH_PATH:-.build}
 python3 -c "import jax" 2>/dev/null || python3 -m pip install -q jax
@@ -29,13 +31,27 @@ print(json.dumps({"kind": "jax-train", "mode": sys.argv[1], "tokens_per_s": rate
 PY
   done
 done
-python3 - "$results" <<'PY'
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+section=$(mktemp)
+python3 - "$results" "$REPEAT" "$(nproc)" "$cpu" "$(free -g | awk '/Mem:/ {print $2}')" "$(date -u +%Y-%m-%d)" \
+  "$(python3 -c 'import jax; print(jax.__version__)')" >"$section" <<'PY'
 import json, statistics, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-for mode in ("full", "lora"):
-    ours = [r for r in rows if r["kind"] == "open-train" and r["mode"] == mode]
-    jax = [r for r in rows if r["kind"] == "jax-train" and r["mode"] == mode]
-    o, j = statistics.median(r["tokens_per_s"] for r in ours), statistics.median(r["tokens_per_s"] for r in jax)
-    print(f"{mode}: ours {o:.1f} tok/s (peak {statistics.median(r['peak_mib'] for r in ours):.0f} MiB), "
-          f"JAX {j:.1f} tok/s (peak {statistics.median(r['peak_mib'] for r in jax):.0f} MiB), ratio {o / j:.2f}x")
+path, repeat, cores, cpu, memory, day, jax_version = sys.argv[1:8]
+rows = [json.loads(l) for l in open(path) if l.startswith("{")]
+med = lambda kind, mode, field: statistics.median(r[field] for r in rows if r["kind"] == kind and r["mode"] == mode)
+print("<!-- bench-llama-train:start -->")
+print(f"Command: `make bench-model` (or `scripts/bench-llama-train.sh` alone), median of {repeat} runs, each measurement in its own")
+print(f"process. Machine: {cores} cores ({cpu}), {memory} GiB, {day}. One AdamW step (forward, backward, clipping, update) on 4")
+print("sequences of 256 tokens with SmolLM2-135M's shapes: ours on the real SmolLM2 (`lightning-bench open-model train`, dequantized")
+print(f"to float, every activation kept), JAX {jax_version} on CPU (`Tools/reference/jax_llama_bench.py`, jitted, random weights of")
+print("the same shapes). LoRA: rank 16 on all seven linear layers of each block, the base frozen.")
+print()
+print("| training | ours tok/s | JAX tok/s | ours / JAX | ours peak MiB | JAX peak MiB |")
+print("|---|---|---|---|---|---|")
+for mode, label in (("full", "full fine-tuning"), ("lora", "LoRA rank 16")):
+    ours, jax = med("open-train", mode, "tokens_per_s"), med("jax-train", mode, "tokens_per_s")
+    print(f"| {label} | {ours:.0f} | {jax:.0f} | {ours / jax:.2f}× | {med('open-train', mode, 'peak_mib'):.0f} | "
+          f"{med('jax-train', mode, 'peak_mib'):.0f} |")
+print("<!-- bench-llama-train:end -->")
 PY
+scripts/write-benchmarks.py bench-llama-train "Training SmolLM2 beside JAX" "$section"

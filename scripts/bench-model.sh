@@ -3,7 +3,8 @@
 # on CPU (Tools/reference/jax_bench.py), both measured in this run beside the machine's cblas_sgemm
 # rate, plus the latency the model host's HTTP layer adds and peak memory. Every measurement runs in a
 # process of its own, REPEAT times; BENCHMARKS.md gets the medians between the bench-model markers.
-# Then scripts/bench-open-model.sh measures SmolLM2 beside llama.cpp (OPEN_MODEL=0 leaves it out).
+# Then scripts/bench-open-model.sh measures SmolLM2 beside llama.cpp (OPEN_MODEL=0 leaves it out) and
+# scripts/bench-llama-train.sh its training beside JAX (LLAMA_TRAIN=0 leaves it out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPEAT=${REPEAT:-3}
@@ -107,3 +108,4 @@ PY
 
 scripts/write-benchmarks.py bench-model "Model" "$section"
 [ "${OPEN_MODEL:-1}" = 0 ] || scripts/bench-open-model.sh
+[ "${LLAMA_TRAIN:-1}" = 0 ] || scripts/bench-llama-train.sh

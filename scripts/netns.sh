@@ -7,9 +7,15 @@
 #   scripts/netns.sh down NAME COUNT         remove them (also what a crashed run left)
 #   scripts/netns.sh cut NAME I              unplug machine I's cable; `mend` plugs it back
 # NAME is at most 8 characters: interface names are NAME-br and NAME-vI (15 characters at most).
+#
+# On a Docker host the bridge's frames pass iptables' FORWARD chain (Docker loads br_netfilter and sets
+# the chain's policy to DROP), so `up` accepts traffic between the bridge's own ports there and `down`
+# removes that rule again; elsewhere nothing touches iptables.
 set -euo pipefail
 command=${1:?usage: $0 up|down|cut|mend NAME ...}; name=${2:?name}
 bridge="$name-br"
+forward_rule=(FORWARD -i "$bridge" -o "$bridge" -m comment --comment "lightning-netns $name" -j ACCEPT)
+iptables_present() { command -v iptables >/dev/null 2>&1 && iptables -S FORWARD >/dev/null 2>&1; }
 
 case "$command" in
   up)
@@ -27,6 +33,7 @@ case "$command" in
       ip -n "$name-$i" link set eth0 up
       ip -n "$name-$i" link set lo up
     done
+    if iptables_present && ! iptables -C "${forward_rule[@]}" 2>/dev/null; then iptables -I "${forward_rule[@]}"; fi
     ;;
   down)
     count=${3:?count}
@@ -36,6 +43,7 @@ case "$command" in
       ip link del "$name-v$i" 2>/dev/null || true
     done
     ip link del "$bridge" 2>/dev/null || true
+    if iptables_present; then while iptables -D "${forward_rule[@]}" 2>/dev/null; do :; done; fi
     ;;
   cut) ip link set "$name-v${3:?machine}" down ;;
   mend) ip link set "$name-v${3:?machine}" up ;;

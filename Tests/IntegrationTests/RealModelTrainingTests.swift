@@ -80,6 +80,59 @@ import Testing
     }
 }
 
+extension RealModelTrainingTests {
+    @Test("a lightning-algorithm training SmolLM2's adapters, killed with kill -9 mid-job, resumes from its safetensors checkpoint and repeats nothing")
+    func killedLoRATrainerResumes() async throws {
+        let path = try RealModelTests.modelPath
+        try await withTestStore { store in
+            let checkpoints = temporaryDirectory("real-killed")
+            defer { try? FileManager.default.removeItem(at: checkpoints) }
+            let jobID = Identifier.make("job"), steps = 3
+            let arguments = [
+                "train", "--task", "digits", "--model", path, "--steps", "\(steps)", "--job-id", jobID, "--name", "killed-real-trainer",
+                "--config", Self.settings, "--checkpoint-dir", checkpoints.path, "--host", "127.0.0.1", "--port", "\(try freePort())",
+                "--threads", "2",
+            ]
+            try await withRunner(store, agent: DigitsAgent(), workers: 8) {
+                let first = try ServiceProcess("lightning-algorithm", storeEndpoint: store.requestEndpoint, arguments: arguments)
+                try await eventually(timeout: .seconds(300), "step 1 done") {
+                    ((try? await store.client.getJob(jobID: jobID, withMetrics: false))?.job.currentStep ?? 0) >= 1
+                }
+                first.kill()
+                #expect(await first.waitForExit())
+                let second = try ServiceProcess("lightning-algorithm", storeEndpoint: store.requestEndpoint, arguments: arguments)
+                try await eventually(timeout: .seconds(400), "the job ends") {
+                    try await store.client.getJob(jobID: jobID, withMetrics: false).job.status.isTerminal
+                }
+                #expect(await second.waitForExit(), "it exits after its job")
+                #expect(second.log.contains("resuming from checkpoint"), "\(second.log.suffix(2000))")
+            }
+            let detail = try await store.client.getJob(jobID: jobID, withMetrics: true)
+            #expect(detail.job.status == .succeeded && detail.job.currentStep == steps, "\(detail.job.error ?? "")")
+            #expect(detail.metrics.map(\.step).sorted() == Array(0...steps), "each step's metrics once")
+            // What training read, the succeeded train rollouts, is what the steps counted, and no more than one batch each.
+            let train = try await store.client.queryRollouts(RolloutQuery(statuses: [.succeeded], jobID: jobID, mode: .train, limit: 1))
+            let counted = detail.metrics.compactMap { $0.values["rollouts_succeeded"] }.reduce(0, +)
+            #expect(train.total <= steps * 2 * 4 && Double(train.total) == counted, "\(train.total) succeeded, the steps counted \(counted)")
+            // The restarted process serves the restored adapters under their version: calls after the kill name the
+            // version of the step before theirs.
+            let rollouts = try await store.client.queryRollouts(RolloutQuery(statuses: [.succeeded], jobID: jobID, mode: .train, limit: 100))
+            for step in 2...steps {
+                for rollout in rollouts.rollouts where rollout.rolloutID.contains(":s\(step):") {
+                    let spans = try await store.client.querySpans(SpanQuery(rolloutID: rollout.rolloutID))
+                    let versions = spans.compactMap { try? $0.attributes.value()["lightning.model_version"]?.intValue }
+                    #expect(!versions.isEmpty && versions.allSatisfy { $0 == step - 1 }, "\(rollout.rolloutID): \(versions)")
+                }
+            }
+            // The optimizer state came back too: the last checkpoint counts one AdamW step per RL step that had a
+            // gradient, those before the kill included (a fresh optimizer would have counted only the later ones).
+            let updates = detail.metrics.filter { $0.step > 0 && ($0.values["transitions"] ?? 0) > 0 }.count
+            let file = try SafetensorsFile(path: checkpoints.appendingPathComponent(jobID).appendingPathComponent("step-\(steps).safetensors").path)
+            #expect(file.metadata["optimizer_step"] == "\(updates)" && file.metadata["model_version"] == "\(steps)", "\(file.metadata)")
+        }
+    }
+}
+
 /// A model host serving `model`, a runner with the digits agent, and a one-job trainer of `model`.
 private func withRealTraining(
     _ store: TestStore, model: OpenWeightModel, path: String, checkpoints: URL, runner: Bool = true,

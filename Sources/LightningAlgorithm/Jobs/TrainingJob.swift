@@ -131,6 +131,7 @@ public final class TrainingJob {
     private func train(step: Int) async throws {
         let started = ContinuousClock.now
         try await publish(step: step - 1)
+        let published = ContinuousClock.now
         let examples = task.examples(.train, count: settings.tasksPerStep, offset: (step - 1) * settings.tasksPerStep)
         let submissions = examples.enumerated().flatMap { index, example in
             (0..<settings.groupSize).map { member in
@@ -140,7 +141,7 @@ public final class TrainingJob {
             }
         }
         let ended = try await batch.run(submissions, timeout: .seconds(settings.stepTimeoutSeconds))
-        let rolloutSeconds = (ContinuousClock.now - started).seconds
+        let sampled = ContinuousClock.now
         let succeeded = ended.filter { $0.status == .succeeded }
         guard Double(succeeded.count) >= settings.minFinishedFraction * Double(submissions.count) else {
             // Not retryable: the step's unfinished rollouts are cancelled, so running it again cannot do better.
@@ -155,6 +156,10 @@ public final class TrainingJob {
         let trainStarted = ContinuousClock.now
         let statistics = report.transitions.isEmpty ? TrainingStatistics() : try trainer.train(report.transitions)
         let trainSeconds = (ContinuousClock.now - trainStarted).seconds
+        // Where the step's time went: publishing the last update's weights, sampling the rollouts, reading
+        // their recorded calls back as transitions, training; validation is timed below.
+        let breakdown = ["publish_seconds": (published - started).seconds, "rollout_seconds": (sampled - published).seconds,
+                         "recording_seconds": (trainStarted - sampled).seconds, "train_seconds": trainSeconds]
         trainer.model.version = version(after: step)
 
         let rewards = succeeded.compactMap(\.finalReward)
@@ -167,12 +172,16 @@ public final class TrainingJob {
             "clip_fraction": statistics.clipFraction, "approx_kl": statistics.approxKL, "grad_norm": statistics.gradNorm,
             "tokens_per_second": trainSeconds > 0 ? Double(statistics.tokens) / trainSeconds : 0,
             "staleness": versions.map { Double(current - $0) }.mean,
-            "rollout_seconds": rolloutSeconds, "train_seconds": trainSeconds,
             "model_version": Double(version(after: step)),
-        ]
+        ].merging(breakdown) { $1 }
         if settings.validationEvery > 0 && step % settings.validationEvery == 0 || step == job.totalSteps {
+            // This step's weights are published here, not at the start of the next step: their time counts here.
+            let publishStarted = ContinuousClock.now
             try await publish(step: step)
+            let validationStarted = ContinuousClock.now
+            metrics["publish_seconds", default: 0] += (validationStarted - publishStarted).seconds
             metrics.merge(try await validate(step: step)) { $1 }
+            metrics["validation_seconds"] = (ContinuousClock.now - validationStarted).seconds
         }
         metrics["step_seconds"] = (ContinuousClock.now - started).seconds
         try save(step: step, metrics: metrics)

@@ -28,18 +28,7 @@ import Testing
         _ = try loss()
         model.zeroGradients()
         try model.backward(OutputGradients(dLogprob: dl, dEntropy: de, dValue: dv))
-        let grads = model.gradientValues
-        var worst: Double = 0
-        for index in stride(from: 0, to: values.count, by: 7) {
-            let h: Float = 1e-2
-            try model.setParameter(at: index, to: values[index] + h)
-            let up = try loss()
-            try model.setParameter(at: index, to: values[index] - h)
-            let down = try loss()
-            try model.setParameter(at: index, to: values[index])
-            let fd = (up - down) / Double(2 * h)
-            worst = max(worst, abs(fd - Double(grads[index])) / (0.05 + abs(fd)))
-        }
+        let worst = try finiteDifferenceError(model, indices: stride(from: 0, to: values.count, by: 7), loss: loss)
         #expect(worst < 0.02, "worst relative error \(worst)")
     }
 }

@@ -48,23 +48,6 @@ import Testing
         return total
     }
 
-    /// The worst `|fd − g| / (0.05 + |fd|)` over `indices` of the model's trained values, `fd` the central
-    /// difference of `loss` with step 1e-2 and `g` the gradient backward accumulated.
-    static func finiteDifferenceError(_ model: LlamaTrainingModel, indices: [Int], loss: () throws -> Double) throws -> Double {
-        let grads = model.gradientValues, values = model.parameterValues, h: Float = 1e-2
-        var worst = 0.0
-        for index in indices {
-            try model.setParameter(at: index, to: values[index] + h)
-            let up = try loss()
-            try model.setParameter(at: index, to: values[index] - h)
-            let down = try loss()
-            try model.setParameter(at: index, to: values[index])
-            let fd = (up - down) / Double(2 * h)
-            worst = max(worst, abs(fd - Double(grads[index])) / (0.05 + abs(fd)))
-        }
-        return worst
-    }
-
     static let jaxFixtures = ["llama_train_gqa_bias_untied", "llama_train_tied"]
 
     @Test("two full training steps equal JAX's (outputs, loss, every gradient, clipped AdamW updates)",
@@ -128,7 +111,7 @@ import Testing
         model.zeroGradients()
         try model.backward(OutputGradients(dLogprob: dl, dEntropy: de))
         let indices = model.layout.tensors.flatMap { stride(from: $0.offset, to: $0.offset + $0.count, by: max(1, $0.count / 9)) }
-        let worst = try Self.finiteDifferenceError(model, indices: indices, loss: loss), checked = indices.count
+        let worst = try finiteDifferenceError(model, indices: indices, loss: loss), checked = indices.count
         #expect(checked > 100)
         #expect(worst < 0.02, "worst relative error \(worst) over \(checked) parameters")
     }

@@ -41,7 +41,7 @@ import Testing
         let layout = try #require(model.lora)
         #expect(model.trainedCount == layout.count)
         let indices = layout.tensors.flatMap { stride(from: $0.offset, to: $0.offset + $0.count, by: max(1, $0.count / 4)) }
-        let worst = try LlamaTrainingTests.finiteDifferenceError(model, indices: indices, loss: loss), checked = indices.count
+        let worst = try finiteDifferenceError(model, indices: indices, loss: loss), checked = indices.count
         #expect(checked > 100)
         #expect(worst < 0.02, "worst relative error \(worst) over \(checked) adapter values")
     }

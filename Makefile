@@ -5,7 +5,7 @@ PG_URL := $(shell scripts/pg.sh url)
 SWIFT_TEST_FLAGS ?=
 PROTOC_GEN_SWIFT := .tools/swift-protobuf/.build/release/protoc-gen-swift
 
-.PHONY: deps build release test test-only pg-start pg-stop proto run stop bench-store bench-model bench-runner bench-train deploy-check clean
+.PHONY: deps build release test test-only pg-start pg-stop proto run stop bench-store bench-model bench-runner bench-train deploy-check images compose-test clean
 
 deps:
 	@scripts/install-deps.sh
@@ -48,6 +48,16 @@ bench-train: deps
 # Checks docker/Dockerfile, docker-compose.yml and k8s/ offline; `make test` runs it first.
 deploy-check:
 	@scripts/validate-deploy.sh
+
+# The images without a registry (Debian's packages via debootstrap, the binaries built here), on the
+# Docker engine that runs or one started with its data under .docker/.
+images: deps
+	@scripts/images.sh
+
+# README's Docker section through a real engine: images, compose up with three runners, training while a
+# runner and the store are killed, health and metrics, SmolLM2, bad configuration, down -v. Run by .ci/run.
+compose-test: deps
+	@scripts/compose-test.sh
 
 # Regenerates the Swift code of Protos/ (committed; the normal build never runs the plugin).
 proto: $(PROTOC_GEN_SWIFT)

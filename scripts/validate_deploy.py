@@ -93,6 +93,11 @@ def check_compose(path):
 def check_dockerfile(path):
     with open(path) as handle:
         text = handle.read()
+    # The build steps live in the scripts the Dockerfile copies from docker/; read them with it.
+    root = os.path.dirname(os.path.dirname(os.path.abspath(path)))
+    for script in re.findall(r"^COPY\s+(docker/\S+)", text, re.MULTILINE):
+        with open(os.path.join(root, script)) as handle:
+            text += "\n" + handle.read()
     problems = []
     stages = re.findall(r"^FROM\s+(\S+)(?:\s+AS\s+(\S+))?", text, re.MULTILINE | re.IGNORECASE)
     if len(stages) < 2:

@@ -14,6 +14,9 @@ struct LightningStoreCommand: AsyncParsableCommand {
     @Option(help: "PostgreSQL URL [env: LIGHTNING_DATABASE_URL] (default postgres://postgres@127.0.0.1:5432/lightning)")
     var databaseURL: String?
 
+    @Option(help: "PostgreSQL password, instead of the URL's [env: LIGHTNING_DATABASE_PASSWORD or LIGHTNING_DATABASE_PASSWORD_FILE]")
+    var databasePassword: String?
+
     @Option(help: "Database connections in the pool [env: LIGHTNING_DATABASE_CONNECTIONS]")
     var databaseConnections = Environment.int("LIGHTNING_DATABASE_CONNECTIONS", default: 16)
 
@@ -66,6 +69,9 @@ struct LightningStoreCommand: AsyncParsableCommand {
 
         var configuration = StoreConfiguration()
         configuration.databaseURL = databaseURL ?? Environment.string("LIGHTNING_DATABASE_URL", default: configuration.databaseURL)
+        if let password = databasePassword ?? Environment.string("LIGHTNING_DATABASE_PASSWORD") {
+            configuration.databaseURL = DatabaseURL.setting(password: password, in: configuration.databaseURL)
+        }
         configuration.databaseConnections = databaseConnections
         configuration.databaseTimeout = .milliseconds(Int64(databaseTimeout * 1000))
         configuration.server.requestEndpoint = endpoint

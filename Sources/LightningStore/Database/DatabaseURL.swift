@@ -36,6 +36,15 @@ public enum DatabaseURL {
         return configuration
     }
 
+    /// The URL with `password` in place of its own (`LIGHTNING_DATABASE_PASSWORD`, kept out of the URL so that
+    /// it can come from a secret file and need no percent-encoding).
+    public static func setting(password: String, in text: String) -> String {
+        guard var components = URLComponents(string: text) else { return text }
+        if components.user == nil { components.user = "postgres" }
+        components.password = password
+        return components.string ?? text
+    }
+
     /// The URL without its password, for logs.
     public static func redacted(_ text: String) -> String {
         guard var components = URLComponents(string: text) else { return "(unparseable URL)" }

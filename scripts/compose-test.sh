@@ -101,9 +101,12 @@ say "trained through containers"
 
 # The real model from the model volume: the algorithm service restarted on SmolLM2 serves it.
 LIGHTNING_MODEL=/models/$(basename "$(scripts/install-model.sh)") docker compose up -d --wait algorithm
-curl -fsS http://127.0.0.1:8000/v1/chat/completions -H 'Content-Type: application/json' \
-  -d '{"messages":[{"role":"user","content":"What is 2+3?"}],"max_tokens":8,"temperature":0}' >"$PWD/.docker/chat.json"
-python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("compose-test: SmolLM2 in compose says:", repr(r["choices"][0]["message"]["content"])); assert "SmolLM2" in r["model"] or r["model"], r' "$PWD/.docker/chat.json"
+model=$(curl -fsS http://127.0.0.1:8000/v1/models | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["id"])')
+[ "$model" != lightning-s ] || fail "the algorithm service still serves the GPT"
+curl -sS http://127.0.0.1:8000/v1/chat/completions -H 'Content-Type: application/json' \
+  -d '{"model":"'"$model"'","messages":[{"role":"user","content":"What is 2+3?"}],"max_tokens":8,"temperature":0}' >"$PWD/.docker/chat.json"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("compose-test: %s in compose says:" % sys.argv[2], repr(r["choices"][0]["message"]["content"]))' "$PWD/.docker/chat.json" "$model" ||
+  fail "no answer from $model: $(cat "$PWD/.docker/chat.json")"
 say "SmolLM2 served from the model volume"
 
 # Bad configuration fails at once with the reason, from the service that needs it.

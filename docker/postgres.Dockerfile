@@ -3,10 +3,8 @@
 # `make images` builds it on a base that has the package already (RUNTIME_IMAGE=agent-lightning-pgbase).
 ARG RUNTIME_IMAGE=debian:bookworm-slim
 FROM ${RUNTIME_IMAGE}
-RUN if ! dpkg-query -W -f='${Status}' postgresql 2>/dev/null | grep -q "ok installed"; then \
-      apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql \
-      && rm -rf /var/lib/apt/lists/*; \
-    fi \
+COPY docker/runtime-packages.sh /usr/local/bin/lightning-runtime-packages
+RUN lightning-runtime-packages postgresql \
  && mkdir -p /var/lib/postgresql/data /var/run/postgresql \
  && chown postgres:postgres /var/lib/postgresql/data /var/run/postgresql \
  && chmod 0700 /var/lib/postgresql/data

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make compose-test` (run by .ci/run): README's Docker section, command for command, through a real
+# `make compose-test` (not yet in .ci/run): README's Docker section, command for command, through a real
 # Docker engine on this machine. It starts dockerd if none runs (data under .docker/), builds the images
 # offline (`make images`), brings the stack up with three runners and CurveZMQ, trains a short calc job
 # while it kills a runner and then the store, checks every service's /healthz and /metrics, serves
@@ -14,17 +14,16 @@ fail() { echo "compose-test: FAILED: $*" >&2; exit 1; }
 scripts/docker-engine.sh install
 eval "$(scripts/docker-engine.sh start)"
 export COMPOSE_PROJECT_NAME=lightning-compose-test
-compose() { docker compose "$@"; }
 teardown() {
   local status=$?
   if [ $status -ne 0 ]; then
-    compose ps -a || true
+    docker compose ps -a || true
     for service in postgres keys store algorithm runner; do
       echo "--- last log lines of $service"
-      compose logs --no-color --tail 25 "$service" 2>&1 || true
+      docker compose logs --no-color --tail 25 "$service" 2>&1 || true
     done
   fi
-  compose --profile tools down -v --remove-orphans >/dev/null 2>&1 || true
+  docker compose --profile tools down -v --remove-orphans >/dev/null 2>&1 || true
   scripts/docker-engine.sh stop
   say "torn down; FORWARD policy now: $(iptables -S FORWARD 2>/dev/null | head -n 1)"
   exit $status
@@ -43,13 +42,14 @@ make --no-print-directory images
 say "images built"
 
 export POSTGRES_PASSWORD=$(openssl rand -hex 16)
+model_file=$(scripts/install-model.sh)
 export LIGHTNING_MODELS_DIR
-LIGHTNING_MODELS_DIR=$(dirname "$(scripts/install-model.sh)")
+LIGHTNING_MODELS_DIR=$(dirname "$model_file")
 docker compose up -d --wait --scale runner=3
-say "up: $(compose ps --format '{{.Service}}' | sort | uniq -c | tr -s ' \n' ' ')"
+say "up: $(docker compose ps --format '{{.Service}}' | sort | uniq -c | tr -s ' \n' ' ')"
 network=$(docker network inspect "${COMPOSE_PROJECT_NAME}_default" --format '{{(index .IPAM.Config 0).Subnet}}')
 [ "$network" = 10.233.0.0/24 ] || fail "the compose network is $network, not 10.233.0.0/24"
-[ "$(compose ps -q runner | wc -l)" = 3 ] || fail "not three runners"
+[ "$(docker compose ps -q runner | wc -l)" = 3 ] || fail "not three runners"
 
 for url in http://127.0.0.1:4318/healthz http://127.0.0.1:4318/metrics http://127.0.0.1:8000/healthz http://127.0.0.1:8000/metrics; do
   curl -fsS "$url" >/dev/null || fail "$url does not answer"
@@ -77,10 +77,10 @@ wait_for_step() {
 }
 hard_kill() { kill -9 "$(docker inspect -f '{{.State.Pid}}' "$1")"; }
 wait_for_step 1
-hard_kill "$(compose ps -q runner | head -n 1)"
+hard_kill "$(docker compose ps -q runner | head -n 1)"
 say "killed a runner (SIGKILL) after step 1"
 wait_for_step 3
-hard_kill "$(compose ps -q store)"
+hard_kill "$(docker compose ps -q store)"
 say "killed the store (SIGKILL) after step 3; its restart policy brings it back"
 timeout 1200 docker compose run --rm ctl watch calc-1 || true
 docker compose run --rm ctl job calc-1 --json >"$PWD/.docker/job.json"
@@ -96,11 +96,11 @@ counted = sum(m["values"].get("rollouts_succeeded", 0) for m in metrics)
 assert rollouts["total"] == counted, f"{rollouts['total']} succeeded train rollouts, the steps counted {counted}"
 print(f"compose-test: job calc-1 succeeded, {job['current_step']} steps, {int(counted)} train rollouts, each once")
 EOF
-[ "$(docker inspect -f '{{.RestartCount}}' "$(compose ps -q store)")" -ge 1 ] || fail "the store was not restarted"
+[ "$(docker inspect -f '{{.RestartCount}}' "$(docker compose ps -q store)")" -ge 1 ] || fail "the store was not restarted"
 say "trained through containers"
 
 # The real model from the model volume: the algorithm service restarted on SmolLM2 serves it.
-LIGHTNING_MODEL=/models/$(basename "$(scripts/install-model.sh)") docker compose up -d --wait algorithm
+LIGHTNING_MODEL=/models/$(basename "$model_file") docker compose up -d --wait algorithm
 model=$(curl -fsS http://127.0.0.1:8000/v1/models | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["id"])')
 [ "$model" != lightning-s ] || fail "the algorithm service still serves the GPT"
 curl -sS http://127.0.0.1:8000/v1/chat/completions -H 'Content-Type: application/json' \
@@ -118,7 +118,11 @@ out=$(timeout 120 docker compose run --rm --no-deps -e LIGHTNING_DATABASE_PASSWO
 grep -qi "password authentication failed" <<<"$out" || fail "no clear message for a wrong password: $(tail -n 5 <<<"$out")"
 say "a missing key and a wrong password are refused with the reason"
 
-# The simulated-machines test (network namespaces on a bridge) beside this engine's FORWARD DROP.
+# The simulated-machines test (network namespaces on a bridge) beside Docker's FORWARD DROP. dockerd sets
+# DROP only when it turns ip_forward on itself; where forwarding was on already (this machine), the test
+# sets it as such a Docker host has it, and the teardown restores the saved policy.
+iptables -P FORWARD DROP
+[ "$(iptables -S FORWARD | head -n 1)" = "-P FORWARD DROP" ] || fail "FORWARD is not DROP"
 say "FORWARD policy with Docker up: $(iptables -S FORWARD | head -n 1)"
 scripts/test.sh --filter MachinesTests
 say "passed"

@@ -87,9 +87,9 @@ start() {
   save_host_state
   local driver
   for driver in ${DOCKER_STORAGE_DRIVER:-overlay2 vfs}; do
-    # No default bridge: builds run with --network none, and compose makes its own network.
+    # Docker's defaults otherwise (its bridge, FORWARD DROP), as on any Docker host the tests must survive.
     dockerd --data-root "$root/data" --exec-root "$root/exec" --pidfile "$root/dockerd.pid" \
-      --host "unix://$socket" --storage-driver "$driver" --bridge none >"$root/dockerd.log" 2>&1 &
+      --host "unix://$socket" --storage-driver "$driver" >"$root/dockerd.log" 2>&1 &
     echo $! >"$root/dockerd.owner"
     for _ in $(seq 120); do
       DOCKER_HOST=unix://$socket docker info >/dev/null 2>&1 && break

@@ -21,7 +21,8 @@ eval "$(scripts/docker-engine.sh start)"
 suite=bookworm
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/agent-lightning-swift/docker
-runtime_packages="libzmq5,libopenblas0-pthread,zlib1g,libsqlite3-0,libcurl4,libstdc++6,ca-certificates,tzdata,curl,python3"
+# The runtime image's packages, from the script its Dockerfile runs (python3 included, for WITH_PYTHON=1).
+runtime_packages=$(sh docker/runtime-packages.sh --list)
 timer() { echo "images: $1 ($(( $(date +%s) - started )) s)"; }
 
 # A minbase root filesystem with PACKAGES, imported as IMAGE (skipped when the image exists).

@@ -42,7 +42,9 @@ struct KeygenCommand: ParsableCommand {
     /// The pair in NAME.secret, made when the file does not exist yet (a restart keeps the deployment's keys).
     private func keyPair(named name: String, in directory: URL) throws -> CurveKeyPair {
         let file = directory.appendingPathComponent("\(name).secret")
-        if let secret = try? String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !secret.isEmpty {
+        // An existing key that cannot be read is an error, never a reason to replace it.
+        if FileManager.default.fileExists(atPath: file.path) {
+            let secret = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             return try CurveKeyPair(publicKey: CurveKeyPair.publicKey(forSecret: secret), secretKey: secret)
         }
         let keys = try CurveKeyPair.generate()
